@@ -1,0 +1,252 @@
+//! Command-line definitions (clap derive) only; commands live in `commands/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::finding::Severity;
+use crate::i18n::Lang;
+use crate::ingest::Layout;
+use crate::ingest::csv::CsvEncoding;
+
+/// qingdan（清单）：政务服务事项清单与办事指南的标准化检查与发布工具。
+#[derive(Debug, Parser)]
+#[command(name = "qingdan", version, about, long_about = None)]
+pub struct Cli {
+    /// Language of messages: zh (简体中文, default) or en.
+    #[arg(long, global = true, value_enum, default_value = "zh")]
+    pub lang: Lang,
+    /// Config file (default: qingdan.yaml found in the first PATH directory or the current directory).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Never show a progress bar.
+    #[arg(long, global = true)]
+    pub quiet: bool,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 读取部门报送的表格，映射表头、规范化，输出标准化清单 (read and normalize spreadsheets).
+    Ingest(IngestArgs),
+    /// 逐项检查并进行四级同源检查 (validate items and cross-level consistency).
+    Check(CheckArgs),
+    /// 比较两个版本的清单 (what changed between two versions).
+    Diff(DiffArgs),
+    /// 统计便利化指标并对照目标 (indicators against the seed's targets).
+    Stats(StatsArgs),
+    /// 导出发布用工作簿 (the publication workbook).
+    Export(ExportArgs),
+    /// 生成空白填报模板 (a blank departmental template).
+    Template(TemplateArgs),
+    /// 显示规则说明 (a rule's documentation).
+    Explain {
+        /// Rule code (QD101) or name (credit-code).
+        rule: String,
+    },
+    /// 列出全部规则 (list the rules).
+    Rules,
+    /// 输出事项的 JSON Schema (print the item schema).
+    Schema,
+    /// Generate a synthetic four-level catalog (for benchmarks and tests).
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+/// Options shared by commands that read catalogs.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// Files or directories (walked recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// CSV encoding (detected when auto).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub encoding: CsvEncoding,
+    /// The base catalog (基本目录), when its name does not contain 基本目录.
+    #[arg(long)]
+    pub base: Option<PathBuf>,
+    /// Sheet layout: detect, table (one row per item) or form (办事指南).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub layout: Layout,
+}
+
+/// Output formats of `ingest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IngestFormat {
+    /// YAML.
+    Yaml,
+    /// JSON.
+    Json,
+    /// One JSON item per line.
+    Ndjson,
+    /// CSV with canonical headers.
+    Csv,
+}
+
+/// `qingdan ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "yaml")]
+    pub format: IngestFormat,
+    /// Write one file per source table into this directory instead of stdout.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Graphical report for people.
+    Human,
+    /// The JSON report of cli.md.
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// JUnit XML.
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+/// `qingdan check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub format: CheckFormat,
+    /// Exit 1 when a finding at or above this severity is found.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+}
+
+/// Thresholds for `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+}
+
+impl FailOn {
+    /// The lowest failing severity.
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }
+    }
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For people.
+    Human,
+    /// JSON.
+    Json,
+    /// Markdown.
+    Md,
+    /// A workbook with changed cells marked (needs -o).
+    Xlsx,
+}
+
+/// `qingdan diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older version (file or directory).
+    pub old: PathBuf,
+    /// The newer version (file or directory).
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub format: DiffFormat,
+    /// Output file (required for xlsx).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+}
+
+/// Output formats of `stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    /// For people.
+    Human,
+    /// JSON.
+    Json,
+    /// Markdown.
+    Md,
+}
+
+/// `qingdan stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub format: StatsFormat,
+}
+
+/// `qingdan export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The workbook to write.
+    #[arg(long, short = 'o', required = true)]
+    pub output: PathBuf,
+}
+
+/// `qingdan template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// The workbook to write.
+    #[arg(long, short = 'o', required = true)]
+    pub output: PathBuf,
+    /// table (one row per item) or form (办事指南).
+    #[arg(long, value_enum, default_value = "table")]
+    pub layout: Layout,
+}
+
+/// Output formats of `generate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GenerateFormat {
+    /// UTF-8 CSV.
+    Csv,
+    /// GB18030 CSV.
+    Gb18030,
+    /// xlsx.
+    Xlsx,
+}
+
+/// `qingdan generate` (hidden).
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of implementation items.
+    #[arg(long, default_value_t = 10_000)]
+    pub items: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: GenerateFormat,
+    /// Output directory.
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    /// Fraction of items with a deliberate defect.
+    #[arg(long, default_value_t = 0.05)]
+    pub defect_rate: f64,
+    /// Random seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}

@@ -1,0 +1,44 @@
+//! `qingdan rules`, `qingdan explain`, `qingdan schema`: documentation from the registry.
+
+use std::io::Write;
+
+use crate::i18n::Lang;
+use crate::rules::registry::{RULES, find};
+
+/// Lists every rule: code, name, default severity, summary.
+pub fn rules(lang: Lang) -> Result<i32, String> {
+    let mut out = std::io::stdout().lock();
+    for r in RULES {
+        let _ = writeln!(out, "{}  {:<26} {:<8} {}", r.code, r.name, r.severity.as_str(), r.summary(lang));
+    }
+    Ok(crate::EXIT_OK)
+}
+
+/// Prints one rule's documentation.
+pub fn explain(rule: &str, lang: Lang) -> Result<i32, String> {
+    let Some(r) = find(rule) else {
+        return Err(if lang == Lang::Zh {
+            format!("没有规则 {rule}（qingdan rules 列出全部规则）")
+        } else {
+            format!("no rule {rule} (qingdan rules lists them)")
+        });
+    };
+    let (what, sev, fix) =
+        if lang == Lang::Zh { ("说明", "默认级别", "修改建议") } else { ("What it checks", "Default severity", "How to fix") };
+    println!(
+        "{} ({})\n{}\n\n{what}:\n  {}\n\n{sev}: {}\n{fix}: {}",
+        r.code,
+        r.name,
+        r.summary(lang),
+        r.doc(lang),
+        r.severity.as_str(),
+        r.help(lang)
+    );
+    Ok(crate::EXIT_OK)
+}
+
+/// Prints the item schema.
+pub fn schema() -> Result<i32, String> {
+    print!("{}", crate::schema::ITEM_SCHEMA);
+    Ok(crate::EXIT_OK)
+}

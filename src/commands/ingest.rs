@@ -1,0 +1,154 @@
+//! `qingdan ingest`: read and normalize, then write the normalized catalog (YAML, JSON, NDJSON
+//! or CSV) to stdout or one file per source table under `-o DIR`. Findings of reading go to
+//! stderr, one line each.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::cli::{IngestArgs, IngestFormat};
+use crate::finding::Finding;
+use crate::i18n::Lang;
+use crate::ingest::Event;
+use crate::model::field::Field;
+use crate::model::item::Item;
+
+/// Items of one source table.
+struct TableOut {
+    file: Arc<str>,
+    sheet: Option<Arc<str>>,
+    items: Vec<Item>,
+}
+
+/// Runs ingest.
+pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, String> {
+    let inputs = super::load::resolve(&args.input, config)?;
+    if let Some(dir) = &args.output {
+        crate::output::guard(dir, &inputs.files).map_err(|e| e.to_string())?;
+    }
+    let mut findings: Vec<Finding> = inputs.walk_findings.clone();
+    let mut tables: Vec<TableOut> = Vec::new();
+    let stream_ndjson = args.format == IngestFormat::Ndjson && args.output.is_none();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut count = 0usize;
+    let mut io_error: Option<std::io::Error> = None;
+    let mut reader = super::load::read_all(&inputs, &mut |ev| match ev {
+        Event::Table { file, sheet, .. } => tables.push(TableOut { file, sheet, items: Vec::new() }),
+        Event::Item(item) => {
+            count += 1;
+            if stream_ndjson {
+                if io_error.is_none()
+                    && let Err(e) =
+                        serde_json::to_writer(&mut out, &*item).map_err(std::io::Error::other).and_then(|_| out.write_all(b"\n"))
+                {
+                    io_error = Some(e);
+                }
+            } else if let Some(t) = tables.last_mut() {
+                t.items.push(*item);
+            }
+        }
+        Event::Finding(f) => findings.push(f),
+    });
+    findings.extend(reader.orphan_materials());
+    if let Some(e) = io_error {
+        return Err(e.to_string());
+    }
+    if !stream_ndjson {
+        match &args.output {
+            None => {
+                let all: Vec<&Item> = tables.iter().flat_map(|t| t.items.iter()).collect();
+                write_catalog(&mut out, args.format, &all).map_err(|e| e.to_string())?;
+            }
+            Some(dir) => {
+                for (i, t) in tables.iter().enumerate() {
+                    let target = dir.join(output_name(&t.file, t.sheet.as_deref(), args.format, i));
+                    crate::output::guard(&target, &inputs.files).map_err(|e| e.to_string())?;
+                    let items: Vec<&Item> = t.items.iter().collect();
+                    crate::output::write_atomic(&target, |w| write_catalog(w, args.format, &items)).map_err(|e| e.to_string())?;
+                }
+            }
+        }
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    drop(out);
+    let mut err = std::io::stderr().lock();
+    for f in &findings {
+        let _ = writeln!(err, "{}: {} [{}] {}", f.severity.as_str(), crate::report::human::place(f), f.rule, f.message.render(lang));
+    }
+    if tables.is_empty() {
+        return Ok(crate::EXIT_FAILURE);
+    }
+    let _ = count;
+    Ok(crate::EXIT_OK)
+}
+
+/// `东河区.xlsx` + sheet `实施清单` → `东河区-实施清单.yaml`.
+fn output_name(file: &str, sheet: Option<&str>, format: IngestFormat, index: usize) -> PathBuf {
+    let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("table");
+    let ext = match format {
+        IngestFormat::Yaml => "yaml",
+        IngestFormat::Json => "json",
+        IngestFormat::Ndjson => "ndjson",
+        IngestFormat::Csv => "csv",
+    };
+    let safe = |s: &str| {
+        s.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c }).collect::<String>()
+    };
+    let _ = index;
+    match sheet {
+        Some(s) => PathBuf::from(format!("{}-{}.{ext}", safe(stem), safe(s))),
+        None => PathBuf::from(format!("{}.{ext}", safe(stem))),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Catalog<'a> {
+    items: &'a [&'a Item],
+}
+
+/// Writes items in a format.
+pub fn write_catalog(w: &mut dyn Write, format: IngestFormat, items: &[&Item]) -> std::io::Result<()> {
+    match format {
+        IngestFormat::Yaml => {
+            let s = serde_yaml::to_string(&Catalog { items }).map_err(std::io::Error::other)?;
+            w.write_all(s.as_bytes())
+        }
+        IngestFormat::Json => {
+            serde_json::to_writer_pretty(&mut *w, &Catalog { items }).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        }
+        IngestFormat::Ndjson => {
+            for it in items {
+                serde_json::to_writer(&mut *w, it).map_err(std::io::Error::other)?;
+                w.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+        IngestFormat::Csv => write_csv(w, items),
+    }
+}
+
+/// Neutralizes a value a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR first).
+pub fn defuse(v: &str) -> std::borrow::Cow<'_, str> {
+    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { std::borrow::Cow::Owned(format!("'{v}")) } else { std::borrow::Cow::Borrowed(v) }
+}
+
+fn write_csv(w: &mut dyn Write, items: &[&Item]) -> std::io::Result<()> {
+    let extra: BTreeSet<&str> = items.iter().flat_map(|i| i.extra.keys().map(String::as_str)).collect();
+    let mut csv = csv::Writer::from_writer(w);
+    let mut header: Vec<String> = Field::ALL.iter().map(|f| f.label().to_string()).collect();
+    header.extend(["来源文件", "来源工作表", "来源行"].map(String::from));
+    header.extend(extra.iter().map(|s| s.to_string()));
+    csv.write_record(&header)?;
+    for it in items {
+        let mut rec: Vec<String> = Field::ALL.iter().map(|f| it.display(*f).map(|v| defuse(&v).into_owned()).unwrap_or_default()).collect();
+        rec.push(it.provenance.file.to_string());
+        rec.push(it.provenance.sheet.as_deref().unwrap_or("").to_string());
+        rec.push(it.provenance.row.to_string());
+        rec.extend(extra.iter().map(|k| it.extra.get(*k).map(|v| defuse(v).into_owned()).unwrap_or_default()));
+        csv.write_record(&rec)?;
+    }
+    csv.flush()
+}

@@ -1,0 +1,382 @@
+//! 四级同源: cross-level consistency of a catalog repository. The base catalog is read first
+//! (files and sheets named 基本目录 are ordered before the rest); each implementation item is
+//! then compared with its base entry on arrival, and reduced to a small fingerprint (hashes of
+//! its normalized elements) for the sibling comparison at the end. Full values are kept once per
+//! distinct variant, only to quote them in findings.
+
+mod matrix;
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+pub use matrix::{Cell as MatrixCell, Matrix};
+
+use crate::finding::{Finding, Location, Policy};
+use crate::i18n::Msg;
+use crate::model::codes::{division_level, division_parent};
+use crate::model::field::Field;
+use crate::model::item::{CatalogKind, Item};
+use crate::model::vocab::Level;
+use crate::normalize::materials::material_key;
+use crate::normalize::text::compare_key;
+
+/// A base-catalog entry, kept whole (base catalogs are small).
+#[derive(Debug, Clone)]
+pub struct BaseEntry {
+    /// 事项名称.
+    pub name: Option<String>,
+    /// 事项类型 as text.
+    pub item_type: Option<String>,
+    /// 设定依据.
+    pub legal_basis: Option<String>,
+    /// 行使层级.
+    pub levels: Vec<Level>,
+}
+
+/// The elements compared between siblings.
+const UNIFORM_FIELDS: [Field; 4] = [Field::Materials, Field::Conditions, Field::StatutoryLimit, Field::Fee];
+
+/// One implementation item reduced to what the sibling comparison needs.
+#[derive(Debug, Clone)]
+struct Member {
+    jurisdiction: u32,
+    fingerprints: [u64; 4],
+    /// Location of each compared field's cell (or the row).
+    locations: [Location; 4],
+    label: Option<String>,
+}
+
+/// A jurisdiction that has an implementation list.
+#[derive(Debug, Clone)]
+struct Jurisdiction {
+    code: String,
+    level: Option<Level>,
+    first_file: Arc<str>,
+    items: usize,
+}
+
+/// Collects items and produces the cross-level findings and matrix.
+#[derive(Debug, Default)]
+pub struct Consistency {
+    names: BTreeMap<String, String>,
+    base: HashMap<String, BaseEntry>,
+    base_order: Vec<String>,
+    jurisdictions: Vec<Jurisdiction>,
+    jurisdiction_ids: HashMap<String, u32>,
+    /// (basic code, jurisdiction) pairs claimed, and those deviating.
+    claimed: HashMap<(String, u32), bool>,
+    /// Sibling groups: (basic code, parent code, level) → members.
+    groups: HashMap<(String, String, Option<Level>), Vec<Member>>,
+    /// One representative value per variant: (field, fingerprint) → value shown.
+    variants: HashMap<(Field, u64), Variant>,
+    /// impl_code fingerprint → first location (repository-wide uniqueness).
+    impl_codes: HashMap<u64, Location>,
+    findings: Vec<Finding>,
+    implementation_items: usize,
+}
+
+#[derive(Debug, Clone)]
+enum Variant {
+    Text(String),
+    Materials(BTreeMap<String, String>),
+}
+
+fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}
+
+impl Consistency {
+    /// A collector; `names` are jurisdiction names from the config.
+    pub fn new(names: BTreeMap<String, String>) -> Consistency {
+        Consistency { names, ..Default::default() }
+    }
+
+    fn jurisdiction_name(&self, code: &str) -> String {
+        match self.names.get(code) {
+            Some(n) => format!("{n}({code})"),
+            None => code.to_string(),
+        }
+    }
+
+    /// Observes one item as it is read.
+    pub fn observe(&mut self, item: &Item, kind: CatalogKind) {
+        match kind {
+            CatalogKind::Base => self.observe_base(item),
+            CatalogKind::Implementation => self.observe_implementation(item),
+        }
+    }
+
+    fn observe_base(&mut self, item: &Item) {
+        let Some(code) = item.basic_code.clone() else { return };
+        if self.base.contains_key(&code) {
+            return;
+        }
+        self.base_order.push(code.clone());
+        self.base.insert(
+            code,
+            BaseEntry {
+                name: item.name.clone(),
+                item_type: item.display(Field::ItemType),
+                legal_basis: item.legal_basis.clone(),
+                levels: item.level.clone(),
+            },
+        );
+    }
+
+    fn observe_implementation(&mut self, item: &Item) {
+        self.implementation_items += 1;
+        // Repository-wide impl_code uniqueness (QD206); duplicates inside one table are QD103.
+        if let Some(code) = &item.impl_code {
+            let here = Location::of_field(item, Some(Field::ImplCode));
+            match self.impl_codes.get(&hash(code.as_str())) {
+                Some(first) if (first.file.as_deref(), first.sheet.as_deref()) != (here.file.as_deref(), here.sheet.as_deref()) => {
+                    let first = format!("{} {}", first.file.as_deref().unwrap_or(""), first.cell_ref());
+                    self.findings.push(Finding::at_item(
+                        "QD206",
+                        item,
+                        Some(Field::ImplCode),
+                        Msg::DuplicateImplCode { code: code.clone(), first },
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    self.impl_codes.insert(hash(code.as_str()), here);
+                }
+            }
+        }
+        let jid = item.division_code.as_deref().map(|c| self.jurisdiction_id(c, &item.provenance.file));
+        let Some(code) = item.basic_code.clone() else { return };
+        let mut deviating = false;
+        if !self.base.is_empty() {
+            match self.base.get(&code) {
+                None => self.findings.push(Finding::at_item("QD201", item, Some(Field::BasicCode), Msg::Unsourced { code: code.clone() })),
+                Some(base) => {
+                    let pairs = [
+                        (Field::Name, item.name.clone(), base.name.clone()),
+                        (Field::ItemType, item.display(Field::ItemType), base.item_type.clone()),
+                        (Field::LegalBasis, item.legal_basis.clone(), base.legal_basis.clone()),
+                    ];
+                    for (field, ours, theirs) in pairs {
+                        if let (Some(o), Some(b)) = (ours, theirs)
+                            && compare_key(&o) != compare_key(&b)
+                        {
+                            deviating = true;
+                            self.findings.push(Finding::at_item(
+                                "QD202",
+                                item,
+                                Some(field),
+                                Msg::DiffersFromBase { field, ours: o, base: b },
+                            ));
+                        }
+                    }
+                    if let Some(level) = item.single_level()
+                        && !base.levels.is_empty()
+                        && !base.levels.contains(&level)
+                    {
+                        deviating = true;
+                        let base_levels = base.levels.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("、");
+                        self.findings.push(Finding::at_item(
+                            "QD203",
+                            item,
+                            Some(Field::Level),
+                            Msg::LevelNotInBase { level: level.to_string(), base_levels },
+                        ));
+                    }
+                }
+            }
+        }
+        let Some(jid) = jid else { return };
+        let entry = self.claimed.entry((code.clone(), jid)).or_insert(false);
+        if !matches!(entry, true) {
+            *entry = deviating;
+        } else {
+            return;
+        }
+        // Sibling fingerprint (first item per jurisdiction and code).
+        let j = &self.jurisdictions[jid as usize];
+        let Some(parent) = division_parent(&j.code) else { return };
+        let level = j.level;
+        let mut fingerprints = [0u64; 4];
+        let mut locations: [Location; 4] = Default::default();
+        for (i, f) in UNIFORM_FIELDS.iter().enumerate() {
+            let (fp, variant) = match f {
+                Field::Materials => {
+                    let names: BTreeMap<String, String> =
+                        item.materials.iter().flatten().map(|m| (material_key(&m.name), m.name.clone())).collect();
+                    (hash(&names.keys().collect::<Vec<_>>()), item.materials.as_ref().map(|_| Variant::Materials(names)))
+                }
+                Field::Conditions => {
+                    let v = item.conditions.clone();
+                    (hash(&v.as_deref().map(compare_key)), v.map(Variant::Text))
+                }
+                _ => {
+                    let v = item.display(*f);
+                    (hash(&v), v.map(Variant::Text))
+                }
+            };
+            fingerprints[i] = fp;
+            if let Some(v) = variant {
+                self.variants.entry((*f, fp)).or_insert(v);
+            }
+            locations[i] = Location::of_field(item, Some(*f));
+        }
+        self.groups.entry((code, parent, level)).or_default().push(Member {
+            jurisdiction: jid,
+            fingerprints,
+            locations,
+            label: item.label().map(str::to_string),
+        });
+    }
+
+    fn jurisdiction_id(&mut self, code: &str, file: &Arc<str>) -> u32 {
+        if let Some(id) = self.jurisdiction_ids.get(code) {
+            self.jurisdictions[*id as usize].items += 1;
+            return *id;
+        }
+        let id = self.jurisdictions.len() as u32;
+        self.jurisdictions.push(Jurisdiction { code: code.to_string(), level: division_level(code), first_file: file.clone(), items: 1 });
+        self.jurisdiction_ids.insert(code.to_string(), id);
+        id
+    }
+
+    /// The cross-level findings and the matrix (None when no base catalog was read).
+    pub fn finish(mut self, policy: &Policy) -> (Vec<Finding>, Option<Matrix>) {
+        if self.base.is_empty() {
+            if self.implementation_items > 0 {
+                let reason = "未找到基本目录（文件名或工作表名含“基本目录”，或用 --base 指定）/ no base catalog (a file or sheet named 基本目录, or --base)".to_string();
+                self.findings.push(Finding::at_file("QD200", "", None, Msg::NoBaseCatalog { reason }));
+                if let Some(f) = self.findings.last_mut() {
+                    f.location.file = None;
+                }
+            }
+            self.uniformity(policy);
+            return (self.findings, None);
+        }
+        if !policy.is_off("QD204") {
+            self.missing_claims();
+        }
+        self.uniformity(policy);
+        let matrix = matrix::build(&self.base_order, &self.base, &self.jurisdictions, &self.claimed, &self.names);
+        (self.findings, Some(matrix))
+    }
+
+    fn missing_claims(&mut self) {
+        for code in &self.base_order {
+            let base = &self.base[code];
+            for (jid, j) in self.jurisdictions.iter().enumerate() {
+                let Some(level) = j.level else { continue };
+                if !base.levels.contains(&level) || self.claimed.contains_key(&(code.clone(), jid as u32)) {
+                    continue;
+                }
+                let f = Finding {
+                    rule: "QD204",
+                    severity: crate::rules::registry::default_severity("QD204"),
+                    field: Some(Field::BasicCode),
+                    message: Msg::ClaimMissing {
+                        code: code.clone(),
+                        name: base.name.clone().unwrap_or_default(),
+                        level: level.to_string(),
+                        jurisdiction: self.names.get(&j.code).cloned().unwrap_or_else(|| j.code.clone()),
+                    },
+                    location: Location::file(&j.first_file),
+                    item: Some(code.clone()),
+                    jurisdiction: Some(j.code.clone()),
+                    value: None,
+                };
+                self.findings.push(f);
+            }
+        }
+    }
+
+    fn uniformity(&mut self, policy: &Policy) {
+        if policy.is_off("QD205") {
+            return;
+        }
+        let mut keys: Vec<_> = self.groups.keys().cloned().collect();
+        keys.sort();
+        for key in keys {
+            let members = &self.groups[&key];
+            if members.len() < 3 {
+                continue;
+            }
+            for (i, field) in UNIFORM_FIELDS.iter().enumerate() {
+                let mut counts: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
+                for m in members {
+                    counts.entry(m.fingerprints[i]).or_default().push(m.jurisdiction);
+                }
+                if counts.len() < 2 {
+                    continue;
+                }
+                let mut ranked: Vec<(&u64, &Vec<u32>)> = counts.iter().collect();
+                ranked.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+                // Only a strict majority is a standard to report against.
+                if ranked[0].1.len() <= ranked[1].1.len() {
+                    continue;
+                }
+                let majority_fp = *ranked[0].0;
+                let majority_names = ranked[0]
+                    .1
+                    .iter()
+                    .map(|j| self.jurisdiction_name(&self.jurisdictions[*j as usize].code))
+                    .collect::<Vec<_>>()
+                    .join("、");
+                for m in members.iter().filter(|m| m.fingerprints[i] != majority_fp) {
+                    let ours = self.variants.get(&(*field, m.fingerprints[i]));
+                    let theirs = self.variants.get(&(*field, majority_fp));
+                    let message = match (ours, theirs, field) {
+                        (ours, theirs, Field::Materials) => {
+                            let empty = BTreeMap::new();
+                            let o = match ours {
+                                Some(Variant::Materials(m)) => m,
+                                _ => &empty,
+                            };
+                            let t = match theirs {
+                                Some(Variant::Materials(m)) => m,
+                                _ => &empty,
+                            };
+                            let ok: BTreeSet<&String> = o.keys().collect();
+                            let tk: BTreeSet<&String> = t.keys().collect();
+                            Msg::MaterialsNotUniform {
+                                code: key.0.clone(),
+                                extra: ok.difference(&tk).map(|k| o[*k].clone()).collect(),
+                                missing: tk.difference(&ok).map(|k| t[*k].clone()).collect(),
+                                majority_jurisdictions: majority_names.clone(),
+                            }
+                        }
+                        (ours, theirs, _) => {
+                            let text = |v: Option<&Variant>| match v {
+                                Some(Variant::Text(s)) => s.clone(),
+                                _ => "（空）".to_string(),
+                            };
+                            Msg::NotUniform {
+                                code: key.0.clone(),
+                                field: *field,
+                                ours: text(ours),
+                                majority: text(theirs),
+                                majority_jurisdictions: majority_names.clone(),
+                            }
+                        }
+                    };
+                    let j = &self.jurisdictions[m.jurisdiction as usize];
+                    self.findings.push(Finding {
+                        rule: "QD205",
+                        severity: crate::rules::registry::default_severity("QD205"),
+                        field: Some(*field),
+                        message,
+                        location: m.locations[i].clone(),
+                        item: m.label.clone(),
+                        jurisdiction: Some(j.code.clone()),
+                        value: None,
+                    });
+                    if let Some(c) = self.claimed.get_mut(&(key.0.clone(), m.jurisdiction)) {
+                        *c = true;
+                    }
+                }
+            }
+        }
+    }
+}

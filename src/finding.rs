@@ -1,0 +1,218 @@
+//! Findings: what a rule or a reader found, where, and how severe; and the sink that applies
+//! the configured severity policy in one place and sorts findings once before any reporter.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::i18n::Msg;
+use crate::model::field::Field;
+use crate::model::item::Item;
+
+/// How severe a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// For information (an unmapped column kept under `extra`).
+    Info,
+    /// Should be fixed.
+    Warning,
+    /// Must be fixed.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in reports and config.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Where a finding points: a cell, a row, a whole file, or a jurisdiction.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    /// The file.
+    pub file: Option<Arc<str>>,
+    /// The sheet (None for CSV).
+    pub sheet: Option<Arc<str>>,
+    /// 1-based row; None for a whole file or jurisdiction.
+    pub row: Option<u32>,
+    /// 0-based column.
+    pub column: Option<u32>,
+    /// The source header of the column.
+    pub header: Option<String>,
+}
+
+impl Location {
+    /// The location of a field's cell in an item, falling back to the item's row.
+    pub fn of_field(item: &Item, field: Option<Field>) -> Location {
+        let p = &item.provenance;
+        let (row, column, header) = match field.and_then(|f| p.cell(f).map(|c| (f, c))) {
+            Some((f, (r, c))) => (Some(r), Some(c), p.header(f).map(str::to_string)),
+            None => (Some(p.row), None, None),
+        };
+        Location { file: Some(p.file.clone()), sheet: p.sheet.clone(), row, column, header }
+    }
+
+    /// A whole file.
+    pub fn file(file: &str) -> Location {
+        Location { file: Some(file.into()), ..Default::default() }
+    }
+
+    /// `表1!F12`, `表1!12`, or the empty string.
+    pub fn cell_ref(&self) -> String {
+        let col = self.column.map(crate::model::provenance::column_letters).unwrap_or_default();
+        let row = self.row.map(|r| r.to_string()).unwrap_or_default();
+        match &self.sheet {
+            Some(s) if !row.is_empty() => format!("{s}!{col}{row}"),
+            Some(s) => s.to_string(),
+            None if !row.is_empty() => format!("{col}{row}"),
+            None => String::new(),
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// The rule's stable code (`QD101`).
+    pub rule: &'static str,
+    /// Severity after policy.
+    pub severity: Severity,
+    /// The field concerned.
+    pub field: Option<Field>,
+    /// What is wrong, rendered per language by the message catalog.
+    pub message: Msg,
+    /// Where.
+    pub location: Location,
+    /// impl_code, else basic_code, else name.
+    pub item: Option<String>,
+    /// The 12-digit division code of the jurisdiction concerned.
+    pub jurisdiction: Option<String>,
+    /// The value as it stands in the item, when the field has one (shown under the cell).
+    pub value: Option<String>,
+}
+
+impl Finding {
+    /// A finding about an item's field (its cell when known).
+    pub fn at_item(rule: &'static str, item: &Item, field: Option<Field>, message: Msg) -> Finding {
+        Finding {
+            rule,
+            severity: crate::rules::registry::default_severity(rule),
+            field,
+            message,
+            location: Location::of_field(item, field),
+            item: item.label().map(str::to_string),
+            jurisdiction: item.division_code.clone(),
+            value: field.and_then(|f| item.display(f)).map(|v| truncate(&v, 300)),
+        }
+    }
+
+    /// A finding about a whole file (unreadable, no header).
+    pub fn at_file(rule: &'static str, file: &str, sheet: Option<&str>, message: Msg) -> Finding {
+        let mut location = Location::file(file);
+        location.sheet = sheet.map(Into::into);
+        Finding {
+            rule,
+            severity: crate::rules::registry::default_severity(rule),
+            field: None,
+            message,
+            location,
+            item: None,
+            jurisdiction: None,
+            value: None,
+        }
+    }
+
+    /// The value to show under the cell reference, if any.
+    pub fn value_shown(&self) -> Option<&str> {
+        self.value.as_deref().filter(|v| !v.is_empty())
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max).collect::<String>()) }
+}
+
+/// Severity overrides from `qingdan.yaml` (`rules: {QD101: off|info|warning|error}`).
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Per-rule override; `None` switches the rule off.
+    pub overrides: BTreeMap<String, Option<Severity>>,
+}
+
+impl Policy {
+    /// Applies the policy: drops switched-off rules, sets overridden severities.
+    pub fn apply(&self, mut f: Finding) -> Option<Finding> {
+        match self.overrides.get(f.rule) {
+            Some(None) => None,
+            Some(Some(s)) => {
+                f.severity = *s;
+                Some(f)
+            }
+            None => Some(f),
+        }
+    }
+
+    /// Whether a rule is switched off (so it need not run at all).
+    pub fn is_off(&self, rule: &str) -> bool {
+        matches!(self.overrides.get(rule), Some(None))
+    }
+}
+
+/// Collects findings through the policy.
+#[derive(Debug, Default)]
+pub struct Sink {
+    policy: Policy,
+    findings: Vec<Finding>,
+}
+
+impl Sink {
+    /// A sink applying `policy`.
+    pub fn new(policy: Policy) -> Sink {
+        Sink { policy, findings: Vec::new() }
+    }
+
+    /// Adds one finding.
+    pub fn push(&mut self, f: Finding) {
+        if let Some(f) = self.policy.apply(f) {
+            self.findings.push(f);
+        }
+    }
+
+    /// Adds many.
+    pub fn extend(&mut self, fs: impl IntoIterator<Item = Finding>) {
+        for f in fs {
+            self.push(f);
+        }
+    }
+
+    /// Whether the rule is off.
+    pub fn is_off(&self, rule: &str) -> bool {
+        self.policy.is_off(rule)
+    }
+
+    /// The findings, sorted once by file, sheet, row, column and code.
+    pub fn finish(mut self) -> Vec<Finding> {
+        self.findings.sort_by(|a, b| {
+            let key = |f: &Finding| {
+                (
+                    f.location.file.clone(),
+                    f.location.sheet.clone(),
+                    f.location.row.unwrap_or(u32::MAX),
+                    f.location.column.unwrap_or(u32::MAX),
+                    f.rule,
+                    f.jurisdiction.clone(),
+                    f.item.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        self.findings
+    }
+}

@@ -1,0 +1,406 @@
+//! The message catalog: every sentence a person reads, in Simplified Chinese (default) and
+//! English (`--lang en`). Rules and readers build a [`Msg`] with its arguments; reporters render it.
+
+use crate::model::field::Field;
+
+/// The language of messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    /// 简体中文.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+/// A message with its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    /// A file could not be read at all.
+    FileUnreadable { reason: String },
+    /// No header row with known fields was found in a table.
+    NoHeaderRow,
+    /// A header maps to no field: kept under `extra`.
+    UnmappedHeader { header: String },
+    /// Two columns map to the same field: the first is used, the second kept under `extra`.
+    DuplicateHeader { header: String, first: String },
+    /// A table has a header but no item rows.
+    EmptyTable,
+    /// A value could not be read as the field's kind.
+    ValueUnreadable { field: Field, raw: String },
+    /// Part of a list could not be read.
+    ValuePartlyUnreadable { field: Field, parts: Vec<String> },
+    /// Excel kept too few digits of a code.
+    DigitsLost { raw: String },
+    /// An error cell.
+    ErrorCell { raw: String },
+    /// A date where text or a code was expected.
+    DateInText { raw: String },
+    /// A materials sheet row names an item that no table holds.
+    OrphanMaterial { key: String },
+    /// The item does not satisfy the unified schema.
+    SchemaViolation { path: String, detail: String },
+    /// A required element is missing.
+    Missing { field: Field },
+    /// A required element is missing because fee is true.
+    MissingWhenFee { field: Field },
+    /// A credit code has the wrong length.
+    CreditLength { raw: String, len: usize },
+    /// A credit code has a character outside its set.
+    CreditCharset { raw: String, position: usize, ch: char },
+    /// A credit code's check character is wrong.
+    CreditCheck { raw: String, expected: char, actual: char },
+    /// A division code is not a well-formed 12-digit code.
+    DivisionMalformed { raw: String },
+    /// A division code's depth disagrees with the item's level.
+    DivisionLevel { code: String, code_level: String, level: String },
+    /// The same impl_code twice in one catalog (or repository).
+    DuplicateImplCode { code: String, first: String },
+    /// 承诺时限 longer than 法定时限.
+    PromisedOverStatutory { promised: String, statutory: String },
+    /// The two limits have units that cannot be compared.
+    LimitUnitsDiffer { promised: String, statutory: String },
+    /// A 即办件 with a nonzero promised limit.
+    InstantWithLimit { promised: String },
+    /// 网上办理深度 ≥ 3 without 网办地址.
+    OnlineWithoutUrl { depth: u8 },
+    /// 到现场次数 0 while neither 全程网办 nor 物流快递.
+    ZeroVisitsOffline { depth: String },
+    /// The same material twice in one item.
+    DuplicateMaterial { name: String },
+    /// 无源事项: basic_code not in the base catalog.
+    Unsourced { code: String },
+    /// 四同: a field differs from the base entry.
+    DiffersFromBase { field: Field, ours: String, base: String },
+    /// 层级不符: level not among the base entry's levels.
+    LevelNotInBase { level: String, base_levels: String },
+    /// 认领缺失: a base item not claimed by a jurisdiction of a level it is exercised at.
+    ClaimMissing { code: String, name: String, level: String, jurisdiction: String },
+    /// 无差别受理: an element differs from the majority of sibling jurisdictions.
+    NotUniform { code: String, field: Field, ours: String, majority: String, majority_jurisdictions: String },
+    /// Materials differ from the majority of sibling jurisdictions.
+    MaterialsNotUniform { code: String, extra: Vec<String>, missing: Vec<String>, majority_jurisdictions: String },
+    /// The cross-level checks could not run.
+    NoBaseCatalog { reason: String },
+    /// A guide form and a list row for the same item disagree.
+    GuideDiffersFromList { field: Field, guide: String, list: String, list_at: String },
+}
+
+impl Msg {
+    /// Renders the message in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let f = |field: &Field| field.label_in(lang).to_string();
+        let join = |v: &[String]| v.join(if zh { "、" } else { ", " });
+        use Msg::*;
+        match self {
+            FileUnreadable { reason } => {
+                if zh {
+                    format!("无法读取文件：{reason}")
+                } else {
+                    format!("cannot read the file: {reason}")
+                }
+            }
+            NoHeaderRow => {
+                if zh {
+                    "未找到表头行：前 30 行中没有可识别的字段名".into()
+                } else {
+                    "no header row: none of the first 30 rows names known fields".into()
+                }
+            }
+            UnmappedHeader { header } => {
+                if zh {
+                    format!("表头“{header}”未对应任何标准字段，已保留在 extra 中")
+                } else {
+                    format!("header \"{header}\" maps to no field; kept under extra")
+                }
+            }
+            DuplicateHeader { header, first } => {
+                if zh {
+                    format!("表头“{header}”与“{first}”对应同一字段，已采用前者，本列保留在 extra 中")
+                } else {
+                    format!("header \"{header}\" maps to the same field as \"{first}\"; the first is used, this column is kept under extra")
+                }
+            }
+            EmptyTable => {
+                if zh {
+                    "表格只有表头，没有事项行".into()
+                } else {
+                    "the table has a header but no item rows".into()
+                }
+            }
+            ValueUnreadable { field, raw } => {
+                if zh {
+                    format!("无法识别的{}：“{raw}”", f(field))
+                } else {
+                    format!("unreadable {}: \"{raw}\"", f(field))
+                }
+            }
+            ValuePartlyUnreadable { field, parts } => {
+                if zh {
+                    format!("{}中有无法识别的值：{}", f(field), join(parts))
+                } else {
+                    format!("{} contains unreadable values: {}", f(field), join(parts))
+                }
+            }
+            DigitsLost { raw } => {
+                if zh {
+                    format!("编码被 Excel 存为科学计数法“{raw}”，数字已丢失，无法还原")
+                } else {
+                    format!("code stored by Excel in scientific notation \"{raw}\": digits are lost")
+                }
+            }
+            ErrorCell { raw } => {
+                if zh {
+                    format!("单元格是错误值 {raw}")
+                } else {
+                    format!("the cell holds the error value {raw}")
+                }
+            }
+            DateInText { raw } => {
+                if zh {
+                    format!("单元格被存为日期“{raw}”，此处应为文本")
+                } else {
+                    format!("the cell is stored as a date \"{raw}\" where text was expected")
+                }
+            }
+            OrphanMaterial { key } => {
+                if zh {
+                    format!("申请材料表中的“{key}”找不到对应事项")
+                } else {
+                    format!("materials row for \"{key}\" matches no item")
+                }
+            }
+            SchemaViolation { path, detail } => {
+                if zh {
+                    format!("不符合统一事项模式（{path}）：{detail}")
+                } else {
+                    format!("violates the item schema ({path}): {detail}")
+                }
+            }
+            Missing { field } => {
+                if zh {
+                    format!("缺少必填要素：{}", f(field))
+                } else {
+                    format!("missing required element: {}", f(field))
+                }
+            }
+            MissingWhenFee { field } => {
+                if zh {
+                    format!("收费事项缺少{}", f(field))
+                } else {
+                    format!("a fee-charging item lacks {}", f(field))
+                }
+            }
+            CreditLength { raw, len } => {
+                if zh {
+                    format!("实施主体编码“{raw}”长度为 {len} 位，统一社会信用代码应为 18 位")
+                } else {
+                    format!("agency code \"{raw}\" has {len} characters; a credit code has 18")
+                }
+            }
+            CreditCharset { raw, position, ch } => {
+                if zh {
+                    format!("实施主体编码“{raw}”第 {position} 位“{ch}”不是统一社会信用代码允许的字符")
+                } else {
+                    format!("agency code \"{raw}\": character {position} '{ch}' is not allowed in a credit code")
+                }
+            }
+            CreditCheck { raw, expected, actual } => {
+                if zh {
+                    format!("实施主体编码“{raw}”校验位错误：应为 {expected}，实为 {actual}")
+                } else {
+                    format!("agency code \"{raw}\": check character should be {expected}, is {actual}")
+                }
+            }
+            DivisionMalformed { raw } => {
+                if zh {
+                    format!("行政区划代码“{raw}”不是有效的 12 位统计用区划代码")
+                } else {
+                    format!("division code \"{raw}\" is not a valid 12-digit code")
+                }
+            }
+            DivisionLevel { code, code_level, level } => {
+                if zh {
+                    format!("行政区划代码 {code} 属于{code_level}，与行使层级“{level}”不符")
+                } else {
+                    format!("division code {code} is at {code_level} level, but the item's level is {level}")
+                }
+            }
+            DuplicateImplCode { code, first } => {
+                if zh {
+                    format!("实施编码 {code} 重复，首次出现于 {first}")
+                } else {
+                    format!("implementation code {code} is repeated; first seen at {first}")
+                }
+            }
+            PromisedOverStatutory { promised, statutory } => {
+                if zh {
+                    format!("承诺办结时限 {promised} 长于法定办结时限 {statutory}")
+                } else {
+                    format!("promised limit {promised} is longer than the statutory limit {statutory}")
+                }
+            }
+            LimitUnitsDiffer { promised, statutory } => {
+                if zh {
+                    format!("承诺办结时限 {promised} 与法定办结时限 {statutory} 单位不同，无法比较")
+                } else {
+                    format!("promised limit {promised} and statutory limit {statutory} have incomparable units")
+                }
+            }
+            InstantWithLimit { promised } => {
+                if zh {
+                    format!("即办件的承诺办结时限应为即办，实为 {promised}")
+                } else {
+                    format!("an instant item's promised limit should be instant, is {promised}")
+                }
+            }
+            OnlineWithoutUrl { depth } => {
+                if zh {
+                    format!("网上办理深度为 {depth} 级，但未填写网办地址")
+                } else {
+                    format!("online depth {depth} but no online address")
+                }
+            }
+            ZeroVisitsOffline { depth } => {
+                if zh {
+                    format!("到办事现场次数为 0，但既非全程网办（网上办理深度 {depth}）也不支持物流快递")
+                } else {
+                    format!("zero on-site visits, but neither fully online (depth {depth}) nor express delivery")
+                }
+            }
+            DuplicateMaterial { name } => {
+                if zh {
+                    format!("申请材料“{name}”重复出现")
+                } else {
+                    format!("material \"{name}\" appears twice")
+                }
+            }
+            Unsourced { code } => {
+                if zh {
+                    format!("无源事项：基本编码 {code} 不在基本目录中")
+                } else {
+                    format!("unsourced item: basic code {code} is not in the base catalog")
+                }
+            }
+            DiffersFromBase { field, ours, base } => {
+                if zh {
+                    format!("{}与基本目录不一致：本清单为“{ours}”，基本目录为“{base}”", f(field))
+                } else {
+                    format!("{} differs from the base catalog: here \"{ours}\", base \"{base}\"", f(field))
+                }
+            }
+            LevelNotInBase { level, base_levels } => {
+                if zh {
+                    format!("行使层级“{level}”不在基本目录的行使层级（{base_levels}）之中")
+                } else {
+                    format!("level {level} is not among the base entry's levels ({base_levels})")
+                }
+            }
+            ClaimMissing { code, name, level, jurisdiction } => {
+                if zh {
+                    format!("认领缺失：{jurisdiction}（{level}）未认领基本目录事项 {code}“{name}”")
+                } else {
+                    format!("missing claim: {jurisdiction} ({level}) has not claimed base item {code} \"{name}\"")
+                }
+            }
+            NotUniform { code, field, ours, majority, majority_jurisdictions } => {
+                if zh {
+                    format!("无差别受理：事项 {code} 的{}为“{ours}”，同级多数（{majority_jurisdictions}）为“{majority}”", f(field))
+                } else {
+                    format!(
+                        "not uniform: item {code} has {} \"{ours}\"; the majority of siblings ({majority_jurisdictions}) has \"{majority}\"",
+                        f(field)
+                    )
+                }
+            }
+            MaterialsNotUniform { code, extra, missing, majority_jurisdictions } => {
+                let mut parts = Vec::new();
+                if zh {
+                    if !extra.is_empty() {
+                        parts.push(format!("多出 {}", join(extra)));
+                    }
+                    if !missing.is_empty() {
+                        parts.push(format!("缺少 {}", join(missing)));
+                    }
+                    format!("无差别受理：事项 {code} 的申请材料与同级多数（{majority_jurisdictions}）不同：{}", parts.join("；"))
+                } else {
+                    if !extra.is_empty() {
+                        parts.push(format!("extra: {}", join(extra)));
+                    }
+                    if !missing.is_empty() {
+                        parts.push(format!("missing: {}", join(missing)));
+                    }
+                    format!(
+                        "not uniform: item {code}'s materials differ from the majority of siblings ({majority_jurisdictions}): {}",
+                        parts.join("; ")
+                    )
+                }
+            }
+            NoBaseCatalog { reason } => {
+                if zh {
+                    format!("未能进行四级同源检查：{reason}")
+                } else {
+                    format!("cross-level checks could not run: {reason}")
+                }
+            }
+            GuideDiffersFromList { field, guide, list, list_at } => {
+                if zh {
+                    format!("办事指南与事项清单（{list_at}）的{}不一致：指南为“{guide}”，清单为“{list}”", f(field))
+                } else {
+                    format!("the guide and the list ({list_at}) disagree on {}: guide \"{guide}\", list \"{list}\"", f(field))
+                }
+            }
+        }
+    }
+}
+
+/// Fixed UI words used by reporters.
+pub fn word(lang: Lang, key: &'static str) -> &'static str {
+    let zh = lang == Lang::Zh;
+    match key {
+        "error" => {
+            if zh {
+                "错误"
+            } else {
+                "error"
+            }
+        }
+        "warning" => {
+            if zh {
+                "警告"
+            } else {
+                "warning"
+            }
+        }
+        "info" => {
+            if zh {
+                "提示"
+            } else {
+                "info"
+            }
+        }
+        "help" => {
+            if zh {
+                "修改建议"
+            } else {
+                "help"
+            }
+        }
+        "header" => {
+            if zh {
+                "表头"
+            } else {
+                "header"
+            }
+        }
+        "value" => {
+            if zh {
+                "原值"
+            } else {
+                "value"
+            }
+        }
+        _ => key,
+    }
+}

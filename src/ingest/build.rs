@@ -1,0 +1,379 @@
+//! From rows to items: buffers the first rows until the header is found, resolves the column
+//! mapping once, then turns every data row into a normalized [`Item`] with provenance, keeping
+//! unmapped columns under `extra`. Materials tables are indexed for joining instead.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use super::csv::CsvIssue;
+use super::headers::{self, Column, Header, Target};
+use super::table::Row;
+use super::{Event, Options};
+use crate::finding::{Finding, Location};
+use crate::i18n::Msg;
+use crate::model::field::{Field, MaterialField};
+use crate::model::item::{CatalogKind, Item, Material};
+use crate::model::provenance::{FieldSource, FieldSources, Provenance};
+use crate::normalize::{self, ValueProblem, text};
+
+/// What a table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    /// Items of a base catalog or an implementation list.
+    Items(CatalogKind),
+    /// One row per material, keyed by impl_code or name.
+    Materials,
+}
+
+/// Materials from separate tables, by impl_code (or name), with a finding ready in case no
+/// item claims them.
+#[derive(Debug, Default)]
+pub struct MaterialsIndex {
+    by_key: HashMap<String, (Vec<Material>, Finding)>,
+    used: HashSet<String>,
+}
+
+impl MaterialsIndex {
+    /// Materials for an item, marking them used.
+    pub fn take_for(&mut self, item: &Item) -> Option<Vec<Material>> {
+        for key in [item.impl_code.as_deref(), item.name.as_deref()].into_iter().flatten() {
+            if let Some((ms, _)) = self.by_key.get(key) {
+                self.used.insert(key.to_string());
+                return Some(ms.clone());
+            }
+        }
+        None
+    }
+
+    /// Findings for rows no item claimed.
+    pub fn orphans(&self) -> Vec<Finding> {
+        let mut out: Vec<Finding> = self.by_key.iter().filter(|(k, _)| !self.used.contains(*k)).map(|(_, (_, f))| f.clone()).collect();
+        out.sort_by(|a, b| (a.location.file.clone(), a.location.row).cmp(&(b.location.file.clone(), b.location.row)));
+        out
+    }
+
+    fn add(&mut self, key: String, m: Material, at: Finding) {
+        self.by_key.entry(key).or_insert_with(|| (Vec::new(), at)).0.push(m);
+    }
+
+    /// Whether any materials are indexed.
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+}
+
+/// The resolved mapping of one table.
+struct Mapping {
+    kind: TableKind,
+    /// (column, field) for item tables.
+    fields: Vec<(usize, Field)>,
+    /// (column, material field) for materials tables.
+    material_fields: Vec<(usize, MaterialField)>,
+    /// Unmapped or duplicate columns kept under extra: (column, header).
+    extra: Vec<(usize, Arc<str>)>,
+    sources: FieldSources,
+    header_row: u32,
+}
+
+/// Builds the items of one table (a CSV file or one sheet).
+pub struct TableBuilder {
+    file: Arc<str>,
+    sheet: Option<Arc<str>>,
+    catalog: CatalogKind,
+    dict: Arc<headers::HeaderDictionary>,
+    pending: Vec<Row>,
+    mapping: Option<Mapping>,
+    gave_up: bool,
+    items: usize,
+}
+
+impl TableBuilder {
+    /// A builder for a table of `file` (and `sheet`).
+    pub fn new(file: Arc<str>, sheet: Option<Arc<str>>, catalog: CatalogKind, opts: &Options) -> TableBuilder {
+        TableBuilder { file, sheet, catalog, dict: opts.dict.clone(), pending: Vec::new(), mapping: None, gave_up: false, items: 0 }
+    }
+
+    /// The sheet name.
+    pub fn sheet(&self) -> Option<&str> {
+        self.sheet.as_deref()
+    }
+
+    /// Feeds one row.
+    pub fn push_row(&mut self, row: Row, index: &mut MaterialsIndex, emit: &mut dyn FnMut(Event)) {
+        if self.gave_up {
+            return;
+        }
+        if self.mapping.is_none() {
+            self.pending.push(row);
+            if self.pending.len() < headers::HEADER_SEARCH_ROWS + 1 {
+                return;
+            }
+            self.resolve(emit);
+            let rows = std::mem::take(&mut self.pending);
+            for r in rows {
+                self.data_row(r, index, emit);
+            }
+            return;
+        }
+        self.data_row(row, index, emit);
+    }
+
+    /// Ends the table: resolves a short table, reports an empty one.
+    pub fn finish_sheet(&mut self, index: &mut MaterialsIndex, emit: &mut dyn FnMut(Event)) {
+        if self.mapping.is_none() && !self.gave_up {
+            if self.pending.iter().all(Row::is_blank) {
+                // A blank sheet (common: Sheet2, Sheet3) says nothing; a blank CSV is a finding.
+                if self.sheet.is_none() {
+                    emit(Event::Finding(Finding::at_file(
+                        "QD001",
+                        &self.file,
+                        None,
+                        Msg::FileUnreadable { reason: "文件为空 / empty file".into() },
+                    )));
+                }
+                return;
+            }
+            self.resolve(emit);
+            let rows = std::mem::take(&mut self.pending);
+            for r in rows {
+                self.data_row(r, index, emit);
+            }
+        }
+        if let Some(m) = &self.mapping
+            && self.items == 0
+            && matches!(m.kind, TableKind::Items(_))
+        {
+            emit(Event::Finding(Finding::at_file("QD005", &self.file, self.sheet.as_deref(), Msg::EmptyTable)));
+        }
+    }
+
+    /// Reports a CSV decoding issue at its cell.
+    pub fn csv_issue(&self, issue: CsvIssue, emit: &mut dyn FnMut(Event)) {
+        let (row, column, msg) = match issue {
+            CsvIssue::Encoding { row, column } => (
+                row,
+                column,
+                Msg::ValueUnreadable {
+                    field: self.field_at(column).unwrap_or(Field::Name),
+                    raw: "（编码无法识别 / invalid encoding）".into(),
+                },
+            ),
+            CsvIssue::TooLong { row, column, len } => (
+                row,
+                column,
+                Msg::ValueUnreadable {
+                    field: self.field_at(column).unwrap_or(Field::Name),
+                    raw: format!("（{len} 字节，已截断 / bytes, cut）"),
+                },
+            ),
+        };
+        let mut f = Finding::at_file("QD010", &self.file, None, msg);
+        f.location.row = Some(row);
+        f.location.column = Some(column);
+        f.field = self.field_at(column);
+        emit(Event::Finding(f));
+    }
+
+    fn field_at(&self, column: u32) -> Option<Field> {
+        self.mapping.as_ref()?.fields.iter().find(|(c, _)| *c as u32 == column).map(|(_, f)| *f)
+    }
+
+    fn resolve(&mut self, emit: &mut dyn FnMut(Event)) {
+        let Some(header) = headers::detect(&self.pending, &self.dict) else {
+            self.gave_up = true;
+            let first_nonblank = self.pending.iter().any(|r| !r.is_blank());
+            if first_nonblank {
+                emit(Event::Finding(Finding::at_file("QD002", &self.file, self.sheet.as_deref(), Msg::NoHeaderRow)));
+            }
+            self.pending.clear();
+            return;
+        };
+        self.pending.retain(|r| r.number > header.last_row);
+        let mapping = self.map(&header, emit);
+        if let TableKind::Items(kind) = mapping.kind {
+            emit(Event::Table { file: self.file.clone(), sheet: self.sheet.clone(), kind });
+        }
+        self.mapping = Some(mapping);
+    }
+
+    fn map(&self, header: &Header, emit: &mut dyn FnMut(Event)) -> Mapping {
+        let is_materials = header.columns.iter().any(|c| c.target == Some(Target::Material(MaterialField::Name)))
+            && !header.columns.iter().any(|c| c.target == Some(Target::Item(Field::Materials)));
+        let kind = if is_materials { TableKind::Materials } else { TableKind::Items(self.catalog) };
+        let mut fields = Vec::new();
+        let mut material_fields = Vec::new();
+        let mut extra = Vec::new();
+        let mut sources = BTreeMap::new();
+        let mut first_header: HashMap<Field, String> = HashMap::new();
+        let at_header = |c: &Column, rule: &'static str, msg: Msg| {
+            let mut f = Finding::at_file(rule, &self.file, self.sheet.as_deref(), msg);
+            f.location.row = Some(header.last_row);
+            f.location.column = Some(c.index);
+            f.location.header = Some(c.header.clone());
+            f
+        };
+        for c in &header.columns {
+            match (c.target, kind) {
+                (Some(Target::Item(f)), _) => {
+                    if let Some(first) = first_header.get(&f) {
+                        emit(Event::Finding(at_header(
+                            c,
+                            "QD004",
+                            Msg::DuplicateHeader { header: c.header.clone(), first: first.clone() },
+                        )));
+                        extra.push((c.index as usize, c.header.as_str().into()));
+                        continue;
+                    }
+                    first_header.insert(f, c.header.clone());
+                    fields.push((c.index as usize, f));
+                    sources.insert(f, FieldSource { header: c.header.clone(), column: c.index, row: None });
+                }
+                (Some(Target::Material(m)), TableKind::Materials) => material_fields.push((c.index as usize, m)),
+                _ => {
+                    if kind != TableKind::Materials && !is_sequence_header(&c.header) {
+                        emit(Event::Finding(at_header(c, "QD003", Msg::UnmappedHeader { header: c.header.clone() })));
+                    }
+                    extra.push((c.index as usize, c.header.as_str().into()));
+                }
+            }
+        }
+        Mapping { kind, fields, material_fields, extra, sources: Arc::new(sources), header_row: header.last_row }
+    }
+
+    fn data_row(&mut self, row: Row, index: &mut MaterialsIndex, emit: &mut dyn FnMut(Event)) {
+        let Some(m) = &self.mapping else { return };
+        if row.is_blank() || row.number <= m.header_row {
+            return;
+        }
+        let nonblank: Vec<usize> = (0..row.cells.len()).filter(|c| !row.cells[*c].is_blank()).collect();
+        // Trailing notes (注：…), and section or title rows with a single cell outside the name column.
+        if let Some(&first) = nonblank.first() {
+            let t = row.cells[first].as_text();
+            let t = t.trim();
+            if t.starts_with("注")
+                || t.starts_with("备注")
+                || t.starts_with("说明")
+                || t.starts_with("填表说明")
+                || t.starts_with("填报说明")
+            {
+                if nonblank.len() <= 2 {
+                    return;
+                }
+            }
+        }
+        let name_col = m.fields.iter().find(|(_, f)| *f == Field::Name).map(|(c, _)| *c);
+        if nonblank.len() == 1 && Some(nonblank[0]) != name_col {
+            return;
+        }
+        // A repeated header row (page-break headers in exports).
+        if m.fields.iter().filter(|(c, f)| text::clean(&row.get(*c).as_text()).is_some_and(|t| self.dict.field(&t) == Some(*f))).count()
+            >= 3
+        {
+            return;
+        }
+        match m.kind {
+            TableKind::Materials => self.material_row(&row, index),
+            TableKind::Items(_) => {
+                let (mut item, findings) = build_item(&row, m, &self.file, &self.sheet);
+                if item.materials.is_none()
+                    && !index.is_empty()
+                    && let Some(ms) = index.take_for(&item)
+                {
+                    item.materials = Some(ms);
+                }
+                self.items += 1;
+                emit(Event::Item(Box::new(item)));
+                for f in findings {
+                    emit(Event::Finding(f));
+                }
+            }
+        }
+    }
+
+    fn material_row(&self, row: &Row, index: &mut MaterialsIndex) {
+        let Some(m) = &self.mapping else { return };
+        let mut key_item = Item::default();
+        for (c, f) in &m.fields {
+            if matches!(f, Field::ImplCode | Field::Name) {
+                normalize::apply(&mut key_item, *f, row.get(*c));
+            }
+        }
+        let Some(key) = key_item.impl_code.clone().or(key_item.name.clone()) else { return };
+        let mut mat = Material { required: true, ..Default::default() };
+        for (c, mf) in &m.material_fields {
+            let Some(t) = text::clean(&row.get(*c).as_text()) else { continue };
+            match mf {
+                MaterialField::Name => mat.name = t,
+                MaterialField::Source => mat.source = crate::model::vocab::MaterialSource::parse(&t),
+                MaterialField::Original => mat.original = normalize::limit::parse_number(t.trim_end_matches('份')),
+                MaterialField::Copies => mat.copies = normalize::limit::parse_number(t.trim_end_matches('份')),
+                MaterialField::Form => mat.form = crate::model::vocab::MaterialForm::parse(&t),
+                MaterialField::Required => {
+                    mat.required = normalize::boolean::parse_bool(&t).or_else(|| Some(!t.contains("非"))).unwrap_or(true)
+                }
+                MaterialField::ELicense => mat.e_license = normalize::boolean::parse_bool(&t),
+            }
+        }
+        if mat.name.is_empty() {
+            return;
+        }
+        let mut at = Finding::at_file("QD014", &self.file, self.sheet.as_deref(), Msg::OrphanMaterial { key: key.clone() });
+        at.location.row = Some(row.number);
+        index.add(key, mat, at);
+    }
+}
+
+fn is_sequence_header(h: &str) -> bool {
+    matches!(text::fold_header(h).as_str(), "序号" | "编号" | "no" | "no." | "序")
+}
+
+/// Builds one item from a data row through the resolved mapping.
+fn build_item(row: &Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str>>) -> (Item, Vec<Finding>) {
+    let mut item = Item {
+        provenance: Provenance { file: file.clone(), sheet: sheet.clone(), row: row.number, fields: m.sources.clone() },
+        ..Default::default()
+    };
+    let mut problems: Vec<(Field, ValueProblem)> = Vec::new();
+    for (c, f) in &m.fields {
+        if let Some(p) = normalize::apply(&mut item, *f, row.get(*c)) {
+            problems.push((*f, p));
+        }
+    }
+    for (c, h) in &m.extra {
+        let cell = row.get(*c);
+        if !cell.is_blank() {
+            item.extra.insert(h.to_string(), cell.as_text().into_owned());
+        }
+    }
+    // Cells beyond the last header column are kept too, so nothing is lost.
+    let width = m.fields.iter().map(|(c, _)| *c).chain(m.extra.iter().map(|(c, _)| *c)).max().map_or(0, |c| c + 1);
+    for (c, cell) in row.cells.iter().enumerate().skip(width) {
+        if !cell.is_blank() {
+            item.extra.insert(format!("#{}", crate::model::provenance::column_letters(c as u32)), cell.as_text().into_owned());
+        }
+    }
+    let findings = problems
+        .into_iter()
+        .map(|(f, p)| {
+            let (rule, msg) = problem_message(f, p);
+            Finding::at_item(rule, &item, Some(f), msg)
+        })
+        .collect();
+    (item, findings)
+}
+
+/// The rule and message for a value problem.
+pub fn problem_message(field: Field, p: ValueProblem) -> (&'static str, Msg) {
+    match p {
+        ValueProblem::Unreadable(raw) => ("QD010", Msg::ValueUnreadable { field, raw }),
+        ValueProblem::PartlyUnreadable(parts) => ("QD010", Msg::ValuePartlyUnreadable { field, parts }),
+        ValueProblem::DigitsLost(raw) => ("QD011", Msg::DigitsLost { raw }),
+        ValueProblem::ErrorCell(raw) => ("QD012", Msg::ErrorCell { raw }),
+        ValueProblem::DateInText(raw) => ("QD013", Msg::DateInText { raw }),
+    }
+}
+
+/// A location for a cell (used by form readers).
+pub fn cell_location(file: &Arc<str>, sheet: &Option<Arc<str>>, row: u32, column: u32) -> Location {
+    Location { file: Some(file.clone()), sheet: sheet.clone(), row: Some(row), column: Some(column), header: None }
+}

@@ -1,0 +1,252 @@
+//! Reading catalogs: files → tables → header mapping → normalized items with provenance.
+//! This stage owns everything about sources (formats, encodings, header rows, materials sheets)
+//! and nothing about rules: it emits items and the findings of reading and normalizing.
+
+pub mod build;
+pub mod csv;
+pub mod headers;
+pub mod spreadsheet;
+pub mod table;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::finding::Finding;
+use crate::i18n::Msg;
+use crate::model::item::{CatalogKind, Item};
+
+use build::TableBuilder;
+use headers::HeaderDictionary;
+
+/// How tables are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Layout {
+    /// Detect per sheet.
+    #[default]
+    Auto,
+    /// One row per item.
+    Table,
+    /// A 办事指南 form: labels down a column, values beside them.
+    Form,
+}
+
+/// Reading options, resolved once from arguments and config.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Header dictionary (built-in plus config aliases).
+    pub dict: Arc<HeaderDictionary>,
+    /// CSV encoding.
+    pub encoding: csv::CsvEncoding,
+    /// The base catalog named by `--base` or config, if any.
+    pub base: Option<PathBuf>,
+    /// Layout override.
+    pub layout: Layout,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            dict: Arc::new(HeaderDictionary::new(&BTreeMap::new())),
+            encoding: csv::CsvEncoding::Auto,
+            base: None,
+            layout: Layout::Auto,
+        }
+    }
+}
+
+/// What reading emits, in order.
+#[derive(Debug)]
+pub enum Event {
+    /// A table starts.
+    Table { file: Arc<str>, sheet: Option<Arc<str>>, kind: CatalogKind },
+    /// One item of the current table.
+    Item(Box<Item>),
+    /// A finding of reading or normalizing.
+    Finding(Finding),
+}
+
+/// The file formats qingdan reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma (or tab/semicolon) separated text.
+    Csv,
+    /// A workbook calamine reads.
+    Workbook,
+    /// qingdan's own YAML output.
+    Yaml,
+    /// qingdan's own JSON output.
+    Json,
+    /// qingdan's own NDJSON output.
+    Ndjson,
+}
+
+/// The format of a path by its extension, if qingdan reads it.
+pub fn format_of(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "csv" | "tsv" | "txt" => Format::Csv,
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Format::Workbook,
+        "yaml" | "yml" => Format::Yaml,
+        "json" => Format::Json,
+        "ndjson" | "jsonl" => Format::Ndjson,
+        _ => return None,
+    })
+}
+
+/// Whether a file or sheet name marks a base catalog.
+pub fn names_base(name: &str) -> bool {
+    name.contains("基本目录")
+}
+
+/// Whether a file or sheet name suggests a separate materials table.
+fn names_materials(name: &str) -> bool {
+    name.contains("材料")
+}
+
+/// Reads many files; materials tables are read first so items can be joined with them.
+pub struct Reader {
+    opts: Options,
+    index: build::MaterialsIndex,
+}
+
+impl Reader {
+    /// A reader with `opts`.
+    pub fn new(opts: Options) -> Reader {
+        Reader { opts, index: build::MaterialsIndex::default() }
+    }
+
+    /// Orders files so that materials tables come first (stable otherwise).
+    pub fn order(files: &mut [PathBuf]) {
+        files.sort_by_key(|p| !p.file_name().and_then(|n| n.to_str()).is_some_and(names_materials));
+    }
+
+    /// Reads one file, emitting events. Never panics on content; an unreadable file is a finding.
+    pub fn read_file(&mut self, path: &Path, display: &str, emit: &mut dyn FnMut(Event)) {
+        let file: Arc<str> = display.into();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let is_base_file = names_base(stem) || self.opts.base.as_deref().is_some_and(|b| same_file(b, path));
+        let unreadable = |reason: String, emit: &mut dyn FnMut(Event)| {
+            emit(Event::Finding(Finding::at_file("QD001", display, None, Msg::FileUnreadable { reason })));
+        };
+        match format_of(path) {
+            Some(Format::Csv) => {
+                let kind = if is_base_file { CatalogKind::Base } else { CatalogKind::Implementation };
+                let mut b = TableBuilder::new(file.clone(), None, kind, &self.opts);
+                let mut issues = Vec::new();
+                let idx = &mut self.index;
+                let res = csv::read(path, self.opts.encoding, &mut |row| b.push_row(row, idx, emit), &mut issues);
+                for issue in issues {
+                    b.csv_issue(issue, emit);
+                }
+                if let Err(e) = res {
+                    unreadable(e.to_string(), emit);
+                }
+                b.finish_sheet(&mut self.index, emit);
+            }
+            Some(Format::Workbook) => {
+                let mut v = WorkbookVisitor {
+                    reader_opts: &self.opts,
+                    file: file.clone(),
+                    base_file: is_base_file,
+                    builder: None,
+                    index: &mut self.index,
+                    emit,
+                };
+                if let Err(e) = spreadsheet::read(path, &mut v) {
+                    unreadable(e, v.emit);
+                }
+            }
+            Some(Format::Yaml | Format::Json | Format::Ndjson) => {
+                if let Err(e) = own::read(path, display, emit) {
+                    unreadable(e, emit);
+                }
+            }
+            None => unreadable("unsupported file type".into(), emit),
+        }
+    }
+
+    /// Findings for materials rows that matched no item (call after every file is read).
+    pub fn orphan_materials(&mut self) -> Vec<Finding> {
+        self.index.orphans()
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+struct WorkbookVisitor<'a, 'e> {
+    reader_opts: &'a Options,
+    file: Arc<str>,
+    base_file: bool,
+    builder: Option<TableBuilder>,
+    index: &'a mut build::MaterialsIndex,
+    emit: &'e mut dyn FnMut(Event),
+}
+
+impl spreadsheet::SheetVisitor for WorkbookVisitor<'_, '_> {
+    fn begin_sheet(&mut self, name: &str) {
+        let kind = if self.base_file || names_base(name) { CatalogKind::Base } else { CatalogKind::Implementation };
+        self.builder = Some(TableBuilder::new(self.file.clone(), Some(name.into()), kind, self.reader_opts));
+    }
+
+    fn row(&mut self, row: table::Row) {
+        if let Some(b) = &mut self.builder {
+            b.push_row(row, self.index, self.emit);
+        }
+    }
+
+    fn end_sheet(&mut self, error: Option<String>) {
+        if let Some(mut b) = self.builder.take() {
+            if let Some(e) = error {
+                let sheet = b.sheet().map(|s| s.to_string());
+                (self.emit)(Event::Finding(Finding::at_file("QD001", &self.file, sheet.as_deref(), Msg::FileUnreadable { reason: e })));
+            }
+            b.finish_sheet(self.index, self.emit);
+        }
+    }
+}
+
+/// Reading qingdan's own normalized output back.
+mod own {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct Catalog {
+        items: Vec<Item>,
+    }
+
+    pub fn read(path: &Path, _display: &str, emit: &mut dyn FnMut(Event)) -> Result<(), String> {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let items: Vec<Item> = match format_of(path) {
+            Some(Format::Yaml) => serde_yaml::from_str::<Catalog>(&text).map_err(|e| e.to_string())?.items,
+            Some(Format::Json) => serde_json::from_str::<Catalog>(&text).map_err(|e| e.to_string())?.items,
+            _ => {
+                let mut v = Vec::new();
+                for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                    v.push(serde_json::from_str(line).map_err(|e| format!("line {}: {e}", i + 1))?);
+                }
+                v
+            }
+        };
+        let mut current: Option<(Arc<str>, Option<Arc<str>>)> = None;
+        for item in items {
+            let key = (item.provenance.file.clone(), item.provenance.sheet.clone());
+            if current.as_ref() != Some(&key) {
+                let base = names_base(&key.0) || key.1.as_deref().is_some_and(names_base);
+                emit(Event::Table {
+                    file: key.0.clone(),
+                    sheet: key.1.clone(),
+                    kind: if base { CatalogKind::Base } else { CatalogKind::Implementation },
+                });
+                current = Some(key);
+            }
+            emit(Event::Item(Box::new(item)));
+        }
+        Ok(())
+    }
+}

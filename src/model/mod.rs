@@ -1,0 +1,7 @@
+//! The domain model: the field dictionary, typed items, vocabularies, codes and provenance.
+
+pub mod codes;
+pub mod field;
+pub mod item;
+pub mod provenance;
+pub mod vocab;

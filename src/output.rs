@@ -1,0 +1,60 @@
+//! Writing outputs safely: to a temporary file in the target folder, then renamed into place,
+//! so an interrupted run leaves no half-written file; and never over an input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why an output could not be written.
+#[derive(Debug)]
+pub enum OutputError {
+    /// The target is one of the inputs.
+    WouldOverwriteInput(PathBuf),
+    /// An I/O error.
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::WouldOverwriteInput(p) => write!(f, "拒绝覆盖输入文件 / refusing to overwrite an input: {}", p.display()),
+            OutputError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+/// Refuses a target that is (or resolves to) one of `inputs`.
+pub fn guard(target: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
+    let t = target.canonicalize().ok();
+    for i in inputs {
+        let same = match (&t, i.canonicalize().ok()) {
+            (Some(a), Some(b)) => *a == b,
+            _ => target == i,
+        };
+        if same {
+            return Err(OutputError::WouldOverwriteInput(target.to_path_buf()));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `target` atomically with `write`, which receives a buffered writer on a temporary
+/// file in the same folder.
+pub fn write_atomic(target: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), OutputError> {
+    let io = |e| OutputError::Io(target.to_path_buf(), e);
+    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new().prefix(".qingdan-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        write(&mut w).map_err(io)?;
+        w.flush().map_err(io)?;
+    }
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(target).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// Writes bytes produced elsewhere (a workbook buffer) atomically.
+pub fn write_bytes_atomic(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    write_atomic(target, |w| w.write_all(bytes))
+}
