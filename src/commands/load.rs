@@ -26,7 +26,8 @@ pub struct Inputs {
 pub fn resolve(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String> {
     let config = Config::discover(config, &args.paths).map_err(|e| e.to_string())?;
     let (mut files, problems) = crate::walk::collect(&args.paths, &config.ignore, config.root.as_deref());
-    Reader::order(&mut files);
+    let base = args.base.clone().or_else(|| config.base.clone());
+    Reader::order(&mut files, base.as_deref());
     let walk_findings =
         problems.into_iter().map(|p| Finding::at_file("QD001", &p.path, None, Msg::FileUnreadable { reason: p.reason })).collect();
     let options = Options {

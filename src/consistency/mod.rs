@@ -22,6 +22,9 @@ use crate::model::vocab::Level;
 use crate::normalize::materials::material_key;
 use crate::normalize::text::compare_key;
 
+/// 包头市's division codes and names (see data/README.md for the source).
+const BUILTIN_DIVISIONS: &str = include_str!("../../data/divisions-150200.csv");
+
 /// A base-catalog entry, kept whole (base catalogs are small).
 #[derive(Debug, Clone)]
 pub struct BaseEntry {
@@ -92,7 +95,7 @@ fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
 impl Consistency {
     /// A collector; `names` are jurisdiction names from the config.
     pub fn new(names: BTreeMap<String, String>) -> Consistency {
-        Consistency { names, ..Default::default() }
+        Consistency { names: Consistency::with_builtin_names(names), ..Default::default() }
     }
 
     fn jurisdiction_name(&self, code: &str) -> String {
@@ -100,6 +103,17 @@ impl Consistency {
             Some(n) => format!("{n}({code})"),
             None => code.to_string(),
         }
+    }
+
+    /// Config names first, then the bundled division table.
+    fn with_builtin_names(mut names: BTreeMap<String, String>) -> BTreeMap<String, String> {
+        for line in BUILTIN_DIVISIONS.lines().skip(1) {
+            let mut parts = line.split(',');
+            if let (Some(code), Some(name)) = (parts.next(), parts.next()) {
+                names.entry(code.to_string()).or_insert_with(|| name.to_string());
+            }
+        }
+        names
     }
 
     /// Observes one item as it is read.
@@ -280,7 +294,7 @@ impl Consistency {
                         code: code.clone(),
                         name: base.name.clone().unwrap_or_default(),
                         level: level.to_string(),
-                        jurisdiction: self.names.get(&j.code).cloned().unwrap_or_else(|| j.code.clone()),
+                        jurisdiction: self.jurisdiction_name(&j.code),
                     },
                     location: Location::file(&j.first_file),
                     item: Some(code.clone()),

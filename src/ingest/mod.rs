@@ -116,9 +116,14 @@ impl Reader {
         Reader { opts, index: build::MaterialsIndex::default() }
     }
 
-    /// Orders files so that materials tables come first (stable otherwise).
-    pub fn order(files: &mut [PathBuf]) {
-        files.sort_by_key(|p| !p.file_name().and_then(|n| n.to_str()).is_some_and(names_materials));
+    /// Orders files so that the base catalog comes first (the cross-level pass compares each
+    /// item on arrival), then materials tables (joined to items read later); stable otherwise.
+    pub fn order(files: &mut [PathBuf], base: Option<&Path>) {
+        files.sort_by_key(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let is_base = names_base(name) || base.is_some_and(|b| same_file(b, p));
+            (!is_base, !names_materials(name))
+        });
     }
 
     /// Reads one file, emitting events. Never panics on content; an unreadable file is a finding.

@@ -31,7 +31,7 @@ pub fn read(path: &Path, visitor: &mut dyn SheetVisitor) -> Result<(), String> {
         let mut wb: Xlsx<BufReader<File>> = calamine::open_workbook(path).map_err(|e: calamine::XlsxError| e.to_string())?;
         let mut names: Vec<String> = wb.sheet_names().to_vec();
         // Materials sheets first, so that items read later can be joined with them.
-        names.sort_by_key(|n| !n.contains("材料"));
+        names.sort_by_key(|n| (!n.contains("基本目录"), !n.contains("材料")));
         for name in names {
             visitor.begin_sheet(&name);
             let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
@@ -42,7 +42,7 @@ pub fn read(path: &Path, visitor: &mut dyn SheetVisitor) -> Result<(), String> {
     }
     let mut wb: Sheets<BufReader<File>> = open_workbook_auto(path).map_err(|e| e.to_string())?;
     let mut names: Vec<String> = wb.sheet_names().to_vec();
-    names.sort_by_key(|n| !n.contains("材料"));
+    names.sort_by_key(|n| (!n.contains("基本目录"), !n.contains("材料")));
     for name in names {
         visitor.begin_sheet(&name);
         let merges = match &mut wb {
