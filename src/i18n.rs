@@ -80,8 +80,8 @@ pub enum Msg {
     NotUniform { code: String, field: Field, ours: String, majority: String, majority_jurisdictions: String },
     /// Materials differ from the majority of sibling jurisdictions.
     MaterialsNotUniform { code: String, extra: Vec<String>, missing: Vec<String>, majority_jurisdictions: String },
-    /// The cross-level checks could not run.
-    NoBaseCatalog { reason: String },
+    /// The cross-level checks could not run: no base catalog, or the named one gave no entries.
+    NoBaseCatalog { named: Option<String> },
     /// A guide form and a list row for the same item disagree.
     GuideDiffersFromList { field: Field, guide: String, list: String, list_at: String },
 }
@@ -337,11 +337,18 @@ impl Msg {
                     )
                 }
             }
-            NoBaseCatalog { reason } => {
+            NoBaseCatalog { named: None } => {
                 if zh {
-                    format!("未能进行四级同源检查：{reason}")
+                    "未能进行四级同源检查：未找到基本目录（文件名或工作表名含“基本目录”，或用 --base 指定）".into()
                 } else {
-                    format!("cross-level checks could not run: {reason}")
+                    "cross-level checks could not run: no base catalog (a file or sheet named 基本目录, or --base)".into()
+                }
+            }
+            NoBaseCatalog { named: Some(path) } => {
+                if zh {
+                    format!("未能进行四级同源检查：基本目录 {path} 无法读取或没有事项")
+                } else {
+                    format!("cross-level checks could not run: the base catalog {path} could not be read or has no entries")
                 }
             }
             GuideDiffersFromList { field, guide, list, list_at } => {

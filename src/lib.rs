@@ -10,15 +10,19 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod consistency;
+pub mod diff;
 pub mod finding;
 pub mod i18n;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
 pub mod output;
+pub mod publish;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod stats;
 pub mod walk;
 
 /// Exit status: nothing at or above `--fail-on`.

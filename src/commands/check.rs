@@ -19,7 +19,9 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
     let rendered = match args.format {
         CheckFormat::Human => crate::report::human::render(&report, lang),
         CheckFormat::Json => crate::report::json::render(&report, lang),
-        _ => crate::report::json::render(&report, lang),
+        CheckFormat::Sarif => crate::report::sarif::render(&report, lang, crate::report::sarif::anchor(&args.input.paths).as_deref()),
+        CheckFormat::Junit => crate::report::junit::render(&report, lang),
+        CheckFormat::Github => crate::report::github::render(&report, lang),
     };
     print!("{rendered}");
     if report.summary.tables == 0 {
@@ -38,7 +40,8 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
     let policy = inputs.config.policy();
     let mut sink = Sink::new(policy.clone());
     sink.extend(inputs.walk_findings.iter().cloned());
-    let mut consistency = Consistency::new(inputs.config.jurisdictions.clone());
+    let base_named = inputs.options.base.as_deref().map(super::load::display_path);
+    let mut consistency = Consistency::new(inputs.config.jurisdictions.clone(), base_named);
     let mut kind = CatalogKind::Implementation;
     let mut table_codes: HashMap<String, Location> = HashMap::new();
     let mut items = 0usize;

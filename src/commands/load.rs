@@ -25,8 +25,15 @@ pub struct Inputs {
 /// Loads config, walks the paths and resolves reading options.
 pub fn resolve(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String> {
     let config = Config::discover(config, &args.paths).map_err(|e| e.to_string())?;
-    let (mut files, problems) = crate::walk::collect(&args.paths, &config.ignore, config.root.as_deref());
     let base = args.base.clone().or_else(|| config.base.clone());
+    let mut paths = args.paths.clone();
+    // The named base catalog is read even when it lies outside the given paths.
+    if let Some(b) = &base
+        && !args.paths.iter().any(|p| b.starts_with(p) || p == b)
+    {
+        paths.insert(0, b.clone());
+    }
+    let (mut files, problems) = crate::walk::collect(&paths, &config.ignore, config.root.as_deref());
     Reader::order(&mut files, base.as_deref());
     let walk_findings =
         problems.into_iter().map(|p| Finding::at_file("QD001", &p.path, None, Msg::FileUnreadable { reason: p.reason })).collect();
@@ -35,6 +42,7 @@ pub fn resolve(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String
         encoding: args.encoding,
         base: args.base.clone().or_else(|| config.base.clone()),
         layout: args.layout,
+        limits: config.limits,
     };
     Ok(Inputs { config, files, walk_findings, options })
 }

@@ -1,9 +1,15 @@
 //! One module per command; each only orchestrates the stages.
 
 pub mod check;
+pub mod diff;
+pub mod export;
+pub mod generate;
 pub mod info;
 pub mod ingest;
 pub mod load;
+pub mod stats;
+pub mod template;
+pub mod template_form;
 
 use crate::cli::{Cli, Command};
 
@@ -16,9 +22,11 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Explain { rule } => info::explain(&rule, lang),
         Command::Rules => info::rules(lang),
         Command::Schema => info::schema(),
-        Command::Diff(_) | Command::Stats(_) | Command::Export(_) | Command::Template(_) | Command::Generate(_) => {
-            Err("not built yet".to_string())
-        }
+        Command::Generate(a) => generate::run(&a),
+        Command::Export(a) => export::run(&a, cli.config.as_deref(), lang, cli.quiet),
+        Command::Template(a) => template::run(&a),
+        Command::Diff(a) => diff::run(&a, cli.config.as_deref(), lang, cli.quiet),
+        Command::Stats(a) => stats::run(&a, cli.config.as_deref(), lang, cli.quiet),
     };
     match result {
         Ok(code) => code,

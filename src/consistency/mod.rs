@@ -4,6 +4,7 @@
 //! its normalized elements) for the sibling comparison at the end. Full values are kept once per
 //! distinct variant, only to quote them in findings.
 
+pub mod guide;
 mod matrix;
 
 use std::collections::hash_map::DefaultHasher;
@@ -78,6 +79,7 @@ pub struct Consistency {
     impl_codes: HashMap<u64, Location>,
     findings: Vec<Finding>,
     implementation_items: usize,
+    base_named: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -93,9 +95,10 @@ fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
 }
 
 impl Consistency {
-    /// A collector; `names` are jurisdiction names from the config.
-    pub fn new(names: BTreeMap<String, String>) -> Consistency {
-        Consistency { names: Consistency::with_builtin_names(names), ..Default::default() }
+    /// A collector; `names` are jurisdiction names from the config, `base_named` the base
+    /// catalog named by `--base` or the config, if any.
+    pub fn new(names: BTreeMap<String, String>, base_named: Option<String>) -> Consistency {
+        Consistency { names: Consistency::with_builtin_names(names), base_named, ..Default::default() }
     }
 
     fn jurisdiction_name(&self, code: &str) -> String {
@@ -261,8 +264,8 @@ impl Consistency {
     pub fn finish(mut self, policy: &Policy) -> (Vec<Finding>, Option<Matrix>) {
         if self.base.is_empty() {
             if self.implementation_items > 0 {
-                let reason = "未找到基本目录（文件名或工作表名含“基本目录”，或用 --base 指定）/ no base catalog (a file or sheet named 基本目录, or --base)".to_string();
-                self.findings.push(Finding::at_file("QD200", "", None, Msg::NoBaseCatalog { reason }));
+                let named = self.base_named.clone();
+                self.findings.push(Finding::at_file("QD200", "", None, Msg::NoBaseCatalog { named }));
                 if let Some(f) = self.findings.last_mut() {
                     f.location.file = None;
                 }

@@ -302,17 +302,7 @@ impl TableBuilder {
         let mut mat = Material { required: true, ..Default::default() };
         for (c, mf) in &m.material_fields {
             let Some(t) = text::clean(&row.get(*c).as_text()) else { continue };
-            match mf {
-                MaterialField::Name => mat.name = t,
-                MaterialField::Source => mat.source = crate::model::vocab::MaterialSource::parse(&t),
-                MaterialField::Original => mat.original = normalize::limit::parse_number(t.trim_end_matches('份')),
-                MaterialField::Copies => mat.copies = normalize::limit::parse_number(t.trim_end_matches('份')),
-                MaterialField::Form => mat.form = crate::model::vocab::MaterialForm::parse(&t),
-                MaterialField::Required => {
-                    mat.required = normalize::boolean::parse_bool(&t).or_else(|| Some(!t.contains("非"))).unwrap_or(true)
-                }
-                MaterialField::ELicense => mat.e_license = normalize::boolean::parse_bool(&t),
-            }
+            set_material_field(&mut mat, *mf, t);
         }
         if mat.name.is_empty() {
             return;
@@ -323,14 +313,31 @@ impl TableBuilder {
     }
 }
 
-fn is_sequence_header(h: &str) -> bool {
+/// Reads one cleaned cell of a materials row into `mat` (shared by materials tables and the
+/// 申请材料 sub-table of a form).
+pub fn set_material_field(mat: &mut Material, mf: MaterialField, t: String) {
+    match mf {
+        MaterialField::Name => mat.name = t,
+        MaterialField::Source => mat.source = crate::model::vocab::MaterialSource::parse(&t),
+        MaterialField::Original => mat.original = normalize::limit::parse_number(t.trim_end_matches('份')),
+        MaterialField::Copies => mat.copies = normalize::limit::parse_number(t.trim_end_matches('份')),
+        MaterialField::Form => mat.form = crate::model::vocab::MaterialForm::parse(&t),
+        MaterialField::Required => {
+            mat.required = normalize::boolean::parse_bool(&t).or_else(|| Some(!t.contains("非"))).unwrap_or(true)
+        }
+        MaterialField::ELicense => mat.e_license = normalize::boolean::parse_bool(&t),
+    }
+}
+
+/// Whether a header only numbers rows (序号).
+pub(crate) fn is_sequence_header(h: &str) -> bool {
     matches!(text::fold_header(h).as_str(), "序号" | "编号" | "no" | "no." | "序")
 }
 
 /// Builds one item from a data row through the resolved mapping.
 fn build_item(row: &Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str>>) -> (Item, Vec<Finding>) {
     let mut item = Item {
-        provenance: Provenance { file: file.clone(), sheet: sheet.clone(), row: row.number, fields: m.sources.clone() },
+        provenance: Provenance { file: file.clone(), sheet: sheet.clone(), row: row.number, fields: m.sources.clone(), form: false },
         ..Default::default()
     };
     let mut problems: Vec<(Field, ValueProblem)> = Vec::new();

@@ -35,19 +35,52 @@ pub fn detect(head: &[u8]) -> (&'static Encoding, usize) {
     if let Some((enc, bom)) = Encoding::for_bom(head) {
         return (enc, bom);
     }
-    match std::str::from_utf8(head) {
-        Ok(_) => (UTF_8, 0),
-        // A valid prefix cut inside a multi-byte character at the end of the sample is UTF-8.
-        Err(e) if e.error_len().is_none() => (UTF_8, 0),
-        Err(_) => (GB18030, 0),
-    }
+    if utf8_dominates(head) { (UTF_8, 0) } else { (GB18030, 0) }
 }
 
-/// The per-field limit for CSV (a longer field is cut and reported).
+/// Whether the sample reads as UTF-8, allowing a few stray fields in another encoding: valid
+/// multi-byte characters must outnumber invalid sequences (a GBK file has almost none of the
+/// former). A sample cut inside a character at its end is not held against it. Mixed files are
+/// read as UTF-8 because a GBK field in UTF-8 is detected and decoded field by field, whereas
+/// UTF-8 read as GB18030 turns silently into other characters.
+fn utf8_dominates(mut s: &[u8]) -> bool {
+    let non_ascii = |v: &[u8]| std::str::from_utf8(v).map_or(0, |t| t.chars().filter(|c| !c.is_ascii()).count());
+    let (mut good, mut bad) = (0usize, 0usize);
+    loop {
+        match std::str::from_utf8(s) {
+            Ok(t) => {
+                good += t.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let (valid, rest) = s.split_at(e.valid_up_to());
+                good += non_ascii(valid);
+                match e.error_len() {
+                    None => break,
+                    Some(n) => {
+                        bad += 1;
+                        s = &rest[n.min(rest.len())..];
+                    }
+                }
+            }
+        }
+    }
+    bad == 0 || good > bad
+}
+
+/// The default per-field limit for CSV (a longer field is cut and reported); the configured
+/// `limits.max_field_kib` is passed to [`read`].
 pub const MAX_FIELD_BYTES: usize = 1 << 20;
 
-/// Reads a CSV file and calls `on_row` for every record, with 1-based record numbers.
-pub fn read(path: &Path, forced: CsvEncoding, on_row: &mut dyn FnMut(Row), issues: &mut Vec<CsvIssue>) -> std::io::Result<()> {
+/// Reads a CSV file and calls `on_row` for every record, with 1-based record numbers. A field
+/// longer than `max_field` bytes is cut and reported.
+pub fn read(
+    path: &Path,
+    forced: CsvEncoding,
+    max_field: usize,
+    on_row: &mut dyn FnMut(Row),
+    issues: &mut Vec<CsvIssue>,
+) -> std::io::Result<()> {
     let mut file = BufReader::with_capacity(1 << 16, File::open(path)?);
     let mut head = vec![0u8; 64 * 1024];
     let mut n = 0;
@@ -72,16 +105,22 @@ pub fn read(path: &Path, forced: CsvEncoding, on_row: &mut dyn FnMut(Row), issue
         let mut all = body;
         all.extend_from_slice(&rest);
         let (text, _) = enc.decode_without_bom_handling(&all);
-        return parse(text.as_bytes(), UTF_8, on_row, issues);
+        return parse(text.as_bytes(), UTF_8, max_field, on_row, issues);
     }
     let delim = sniff_delimiter(&body);
     let reader = std::io::Cursor::new(body).chain(file);
-    parse_with(reader, enc, delim, on_row, issues)
+    parse_with(reader, enc, delim, max_field, on_row, issues)
 }
 
-fn parse(bytes: &[u8], enc: &'static Encoding, on_row: &mut dyn FnMut(Row), issues: &mut Vec<CsvIssue>) -> std::io::Result<()> {
+fn parse(
+    bytes: &[u8],
+    enc: &'static Encoding,
+    max_field: usize,
+    on_row: &mut dyn FnMut(Row),
+    issues: &mut Vec<CsvIssue>,
+) -> std::io::Result<()> {
     let delim = sniff_delimiter(bytes);
-    parse_with(bytes, enc, delim, on_row, issues)
+    parse_with(bytes, enc, delim, max_field, on_row, issues)
 }
 
 fn sniff_delimiter(head: &[u8]) -> u8 {
@@ -101,12 +140,15 @@ fn parse_with<R: Read>(
     reader: R,
     enc: &'static Encoding,
     delim: u8,
+    max_field: usize,
     on_row: &mut dyn FnMut(Row),
     issues: &mut Vec<CsvIssue>,
 ) -> std::io::Result<()> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).buffer_capacity(1 << 16).from_reader(reader);
     let mut rec = csv::ByteRecord::new();
     let mut number = 0u32;
+    // The csv crate skips blank lines; a person sees them as rows, so they are counted back in.
+    let mut next_line = 1u64;
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
@@ -116,12 +158,23 @@ fn parse_with<R: Read>(
                 _ => continue,
             },
         }
-        number += 1;
+        // After a read the reader stands on the record's last line; line breaks inside quoted
+        // fields tell where it started, and the gap to the previous record is its blank lines.
+        let end = rdr.position().line();
+        let inner = rec.iter().map(|f| f.iter().filter(|b| **b == b'\n').count() as u64).sum::<u64>();
+        let start = end.saturating_sub(inner);
+        number += 1 + start.saturating_sub(next_line) as u32;
+        next_line = end + 1;
         let mut cells = Vec::with_capacity(rec.len());
         for (col, field) in rec.iter().enumerate() {
-            let field = if field.len() > MAX_FIELD_BYTES {
+            let field = if field.len() > max_field {
                 issues.push(CsvIssue::TooLong { row: number, column: col as u32, len: field.len() });
-                &field[..MAX_FIELD_BYTES]
+                // Cut UTF-8 at a character boundary, so the cut alone is no encoding issue.
+                let mut end = max_field;
+                while enc == UTF_8 && end > 0 && max_field - end < 3 && (field[end] & 0xC0) == 0x80 {
+                    end -= 1;
+                }
+                &field[..end]
             } else {
                 field
             };
@@ -166,5 +219,11 @@ mod tests {
         // UTF-8 cut in the middle of a character at the end of the sample.
         let s = "事项名称".as_bytes();
         assert_eq!(detect(&s[..s.len() - 1]).0, UTF_8);
+        // A UTF-8 file with one GBK field is UTF-8 (the field is decoded on its own).
+        let mut mixed = "事项名称,实施编码,主管部门\n".as_bytes().to_vec();
+        mixed.extend_from_slice(&GB18030.encode("许可").0);
+        assert_eq!(detect(&mixed).0, UTF_8);
+        let (long_gbk, _, _) = GB18030.encode("建筑工程施工许可证核发,东河区住房和城乡建设局,行政许可,受理条件");
+        assert_eq!(detect(&long_gbk).0, GB18030);
     }
 }

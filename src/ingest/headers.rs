@@ -98,7 +98,8 @@ pub fn detect(rows: &[Row], dict: &HeaderDictionary) -> Option<Header> {
     let mut best: Option<(usize, usize)> = None;
     for (i, row) in rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
         let hits = texts(row).iter().flatten().filter(|h| dict.target(h).is_some()).count();
-        let enough = hits >= 3 || (hits >= 2 && row.cells.iter().filter(|c| !c.is_blank()).count() <= 3);
+        let nonblank = row.cells.iter().filter(|c| !c.is_blank()).count();
+        let enough = hits >= 3 || (hits >= 2 && hits * 2 >= nonblank);
         if enough {
             best = Some((i, hits));
             break;

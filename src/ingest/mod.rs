@@ -4,7 +4,9 @@
 
 pub mod build;
 pub mod csv;
+pub mod form;
 pub mod headers;
+pub mod limits;
 pub mod spreadsheet;
 pub mod table;
 
@@ -16,7 +18,7 @@ use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::model::item::{CatalogKind, Item};
 
-use build::TableBuilder;
+use form::SheetBuilder;
 use headers::HeaderDictionary;
 
 /// How tables are laid out.
@@ -42,6 +44,8 @@ pub struct Options {
     pub base: Option<PathBuf>,
     /// Layout override.
     pub layout: Layout,
+    /// Resource limits checked before parsing.
+    pub limits: crate::config::Limits,
 }
 
 impl Default for Options {
@@ -51,6 +55,7 @@ impl Default for Options {
             encoding: csv::CsvEncoding::Auto,
             base: None,
             layout: Layout::Auto,
+            limits: crate::config::Limits::default(),
         }
     }
 }
@@ -134,20 +139,36 @@ impl Reader {
         let unreadable = |reason: String, emit: &mut dyn FnMut(Event)| {
             emit(Event::Finding(Finding::at_file("QD001", display, None, Msg::FileUnreadable { reason })));
         };
-        match format_of(path) {
+        let mut format = format_of(path);
+        if format == Some(Format::Workbook) {
+            match limits::check_workbook(path, &self.opts.limits) {
+                Ok(limits::Verdict::Workbook) => {}
+                Ok(limits::Verdict::Csv) => format = Some(Format::Csv),
+                Err(reason) => return unreadable(reason, emit),
+            }
+        }
+        match format {
             Some(Format::Csv) => {
                 let kind = if is_base_file { CatalogKind::Base } else { CatalogKind::Implementation };
-                let mut b = TableBuilder::new(file.clone(), None, kind, &self.opts);
+                let mut b = SheetBuilder::new(file.clone(), None, kind, &self.opts, true);
                 let mut issues = Vec::new();
                 let idx = &mut self.index;
-                let res = csv::read(path, self.opts.encoding, &mut |row| b.push_row(row, idx, emit), &mut issues);
+                let max_field = usize::try_from(self.opts.limits.max_field_kib.saturating_mul(1024)).unwrap_or(usize::MAX);
+                let res = csv::read(
+                    path,
+                    self.opts.encoding,
+                    max_field,
+                    &mut |row| b.push_row(row, idx, emit),
+                    &mut issues,
+                );
+                // Resolve the mapping first, so that each issue names its field.
+                b.finish_sheet(&mut self.index, emit);
                 for issue in issues {
                     b.csv_issue(issue, emit);
                 }
                 if let Err(e) = res {
                     unreadable(e.to_string(), emit);
                 }
-                b.finish_sheet(&mut self.index, emit);
             }
             Some(Format::Workbook) => {
                 let mut v = WorkbookVisitor {
@@ -188,7 +209,7 @@ struct WorkbookVisitor<'a, 'e> {
     reader_opts: &'a Options,
     file: Arc<str>,
     base_file: bool,
-    builder: Option<TableBuilder>,
+    builder: Option<SheetBuilder>,
     index: &'a mut build::MaterialsIndex,
     emit: &'e mut dyn FnMut(Event),
 }
@@ -196,7 +217,7 @@ struct WorkbookVisitor<'a, 'e> {
 impl spreadsheet::SheetVisitor for WorkbookVisitor<'_, '_> {
     fn begin_sheet(&mut self, name: &str) {
         let kind = if self.base_file || names_base(name) { CatalogKind::Base } else { CatalogKind::Implementation };
-        self.builder = Some(TableBuilder::new(self.file.clone(), Some(name.into()), kind, self.reader_opts));
+        self.builder = Some(SheetBuilder::new(self.file.clone(), Some(name.into()), kind, self.reader_opts, false));
     }
 
     fn row(&mut self, row: table::Row) {

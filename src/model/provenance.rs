@@ -62,6 +62,8 @@ pub struct Provenance {
     pub row: u32,
     /// Where each field came from.
     pub fields: FieldSources,
+    /// Whether the item was read from a form-layout sheet (办事指南) rather than a table row.
+    pub form: bool,
 }
 
 impl Provenance {
@@ -85,6 +87,9 @@ struct ProvenanceRepr {
     headers: BTreeMap<Field, String>,
     #[serde(default)]
     cells: BTreeMap<Field, String>,
+    /// `"form"` for items read from a 办事指南 form; absent for table rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    layout: Option<String>,
 }
 
 impl Serialize for Provenance {
@@ -99,6 +104,7 @@ impl Serialize for Provenance {
                 .iter()
                 .map(|(f, src)| (*f, format!("{}{}", column_letters(src.column), src.row.unwrap_or(self.row))))
                 .collect(),
+            layout: self.form.then(|| "form".to_string()),
         };
         repr.serialize(s)
     }
@@ -113,7 +119,8 @@ impl<'de> Deserialize<'de> for Provenance {
             let row = if row == repr.row { None } else { Some(row) };
             fields.insert(f, FieldSource { header, column, row });
         }
-        Ok(Provenance { file: repr.file, sheet: repr.sheet, row: repr.row, fields: Arc::new(fields) })
+        let form = repr.layout.as_deref() == Some("form");
+        Ok(Provenance { file: repr.file, sheet: repr.sheet, row: repr.row, fields: Arc::new(fields), form })
     }
 }
 

@@ -139,22 +139,16 @@ pub fn render(report: &Report, lang: Lang) -> String {
         } else {
             ("jurisdiction", "level", "items", "claimed", "missing/deviating")
         };
-        let _ = writeln!(out, "  {h1:<28} {h2:<6} {h3:>6} {h4:>8} {h5:>12}");
+        let _ = writeln!(out, "  {}{}{}{}{}", pad(h1, 34), pad(h2, 8), pad_left(h3, 6), pad_left(h4, 10), pad_left(h5, 18));
         for j in &m.jurisdictions {
             let name = match &j.name {
                 Some(n) => format!("{n} {}", j.code),
                 None => j.code.clone(),
             };
-            let _ = writeln!(
-                out,
-                "  {:<28} {:<6} {:>6} {:>8} {:>5}/{:<6}",
-                name,
-                j.level.as_deref().unwrap_or("-"),
-                j.items,
-                j.claimed,
-                j.missing,
-                j.deviating
-            );
+            let counts = format!("{}/{}", j.missing, j.deviating);
+            let level = pad(j.level.as_deref().unwrap_or("-"), 8);
+            let (items, claimed) = (pad_left(&j.items.to_string(), 6), pad_left(&j.claimed.to_string(), 10));
+            let _ = writeln!(out, "  {}{level}{items}{claimed}{}", pad(&name, 34), pad_left(&counts, 18));
         }
     }
     out

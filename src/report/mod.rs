@@ -1,8 +1,11 @@
 //! Reporters: each a thin mapping from the one [`Report`] to an output format. Reporters never
 //! re-read inputs.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::consistency::Matrix;
 use crate::finding::Finding;

@@ -1,0 +1,23 @@
+//! Fuzzes CSV decoding: the bytes are written to a file and read with `ingest::csv::read`.
+#![no_main]
+
+use std::io::Write;
+
+use libfuzzer_sys::fuzz_target;
+use qingdan::ingest::csv::{CsvEncoding, read};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, body)) = data.split_first() else { return };
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(body).unwrap();
+    let enc = match mode % 3 {
+        0 => CsvEncoding::Auto,
+        1 => CsvEncoding::Utf8,
+        _ => CsvEncoding::Gb18030,
+    };
+    let mut issues = Vec::new();
+    let mut rows = 0usize;
+    // A small field limit exercises cutting fields (and inside multi-byte characters).
+    let max_field = 1 + (mode as usize) * 4;
+    let _ = read(f.path(), enc, max_field, &mut |_| rows += 1, &mut issues);
+});

@@ -1,0 +1,183 @@
+//! `qingdan export`: read → check → the publication workbook (per-level item sheets, 申请材料,
+//! 办事指南, 统计, 问题), written atomically and never over an input.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_xlsxwriter::Workbook;
+
+use crate::cli::{CheckArgs, CheckFormat, ExportArgs, FailOn};
+use crate::i18n::Lang;
+use crate::ingest::Event;
+use crate::model::item::{CatalogKind, Item};
+use crate::model::vocab::Level;
+use crate::publish::{sheets, xlsx_error};
+
+/// One jurisdiction's convenience indicators (or the 合计 over all of them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Indicators {
+    /// The 12-digit division code (empty for items without one; `合计` row: empty).
+    pub code: String,
+    /// The division name first seen, or 合计.
+    pub name: String,
+    /// The level of the division code.
+    pub level: String,
+    /// Items.
+    pub items: usize,
+    /// Items in the service hall (是否进驻政务服务中心 = 是).
+    pub in_hall: usize,
+    /// Items accepted at one window (是否一窗受理 = 是).
+    pub one_window: usize,
+    /// Items with 网上办理深度 4 (全程网办).
+    pub online_full: usize,
+    /// Items with 网上办理深度 ≥ 3 (网上可办).
+    pub online_able: usize,
+    /// 即办件.
+    pub instant: usize,
+    /// Items needing no visit (到办事现场次数 = 0).
+    pub zero_visits: usize,
+}
+
+fn ratio(n: usize, d: usize) -> Option<f64> {
+    (d > 0).then(|| n as f64 / d as f64)
+}
+
+impl Indicators {
+    /// 一窗受理率: one-window items among items in the hall.
+    pub fn one_window_rate(&self) -> Option<f64> {
+        ratio(self.one_window, self.in_hall)
+    }
+    /// 全程网办率: depth 4 among all items.
+    pub fn online_full_rate(&self) -> Option<f64> {
+        ratio(self.online_full, self.items)
+    }
+    /// 网上可办率: depth ≥ 3 among all items.
+    pub fn online_able_rate(&self) -> Option<f64> {
+        ratio(self.online_able, self.items)
+    }
+    /// 即办率: 即办件 among all items.
+    pub fn instant_rate(&self) -> Option<f64> {
+        ratio(self.instant, self.items)
+    }
+    /// 零跑腿率: zero visits among all items.
+    pub fn zero_visits_rate(&self) -> Option<f64> {
+        ratio(self.zero_visits, self.items)
+    }
+
+    fn add(&mut self, it: &Item) {
+        self.items += 1;
+        self.in_hall += usize::from(it.in_hall == Some(true));
+        self.one_window += usize::from(it.one_window == Some(true) && it.in_hall == Some(true));
+        self.online_full += usize::from(it.online_depth == Some(4));
+        self.online_able += usize::from(it.online_depth.is_some_and(|d| d >= 3));
+        self.instant += usize::from(it.instant == Some(true));
+        self.zero_visits += usize::from(it.visits == Some(0));
+    }
+}
+
+/// Per-jurisdiction indicators of implementation items, sorted by division code, and the total.
+/// Unknown values count as "no"; 一窗受理率 counts only items that are also in the hall.
+/// (Kept small and self-contained so a shared stats module can replace it.)
+pub fn indicators(items: &[&Item]) -> (Vec<Indicators>, Indicators) {
+    let mut by: BTreeMap<String, Indicators> = BTreeMap::new();
+    let mut total = Indicators { name: "合计".into(), ..Default::default() };
+    for it in items {
+        let code = it.division_code.clone().unwrap_or_default();
+        let e = by.entry(code.clone()).or_insert_with(|| Indicators {
+            level: crate::model::codes::division_level(&code).map(|l| l.to_string()).unwrap_or_default(),
+            code,
+            ..Default::default()
+        });
+        if e.name.is_empty()
+            && let Some(n) = &it.division_name
+        {
+            e.name = n.clone();
+        }
+        e.add(it);
+        total.add(it);
+    }
+    (by.into_values().collect(), total)
+}
+
+/// The sheet an implementation item is listed on.
+fn sheet_of(item: &Item) -> &'static str {
+    match item.single_level() {
+        Some(Level::City) => "市级事项目录",
+        Some(Level::County) => "县级事项目录",
+        Some(Level::Township) => "乡级事项目录",
+        Some(Level::Village) => "村级事项目录",
+        _ => "其他",
+    }
+}
+
+/// The order of the item sheets.
+const SHEETS: [&str; 5] = ["市级事项目录", "县级事项目录", "乡级事项目录", "村级事项目录", "其他"];
+
+/// Runs the export; returns the exit status.
+pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
+    let inputs = super::load::resolve(&args.input, config)?;
+    let mut guarded = inputs.files.clone();
+    guarded.extend(args.input.paths.iter().cloned());
+    crate::output::guard(&args.output, &guarded).map_err(|e| e.to_string())?;
+    if args.output.extension().and_then(|e| e.to_str()).is_none_or(|e| !e.eq_ignore_ascii_case("xlsx")) {
+        return Err(format!("输出文件须为 .xlsx / the output must be an .xlsx file: {}", args.output.display()));
+    }
+
+    let check_args = CheckArgs { input: args.input.clone(), format: CheckFormat::Json, fail_on: FailOn::Error };
+    let report = super::check::build_report(&check_args, config, quiet)?;
+
+    let mut kind = CatalogKind::Implementation;
+    let mut implementation: Vec<Item> = Vec::new();
+    let mut base: Vec<Item> = Vec::new();
+    super::load::read_all(&inputs, &mut |ev| match ev {
+        Event::Table { kind: k, .. } => kind = k,
+        Event::Item(item) => match kind {
+            CatalogKind::Implementation => implementation.push(*item),
+            CatalogKind::Base => base.push(*item),
+        },
+        Event::Finding(_) => {}
+    });
+    let key = |i: &Item| (i.division_code.clone().unwrap_or_default(), i.impl_code.clone().unwrap_or_default());
+    implementation.sort_by_key(key);
+    base.sort_by(|a, b| a.basic_code.cmp(&b.basic_code));
+
+    let bytes = build_workbook(&implementation, &base, &report.findings, lang).map_err(xlsx_error)?;
+    crate::output::write_bytes_atomic(&args.output, &bytes).map_err(|e| e.to_string())?;
+    if !quiet {
+        eprintln!(
+            "已写出 {}：{} 个实施事项，{} 个基本目录事项，{} 条问题",
+            args.output.display(),
+            implementation.len(),
+            base.len(),
+            report.findings.len()
+        );
+    }
+    Ok(crate::EXIT_OK)
+}
+
+/// Builds the publication workbook in memory.
+pub fn build_workbook(
+    implementation: &[Item],
+    base: &[Item],
+    findings: &[crate::finding::Finding],
+    lang: Lang,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = Workbook::new();
+    let all: Vec<&Item> = implementation.iter().collect();
+    for name in SHEETS {
+        let items: Vec<&Item> = all.iter().copied().filter(|i| sheet_of(i) == name).collect();
+        if !items.is_empty() {
+            sheets::items_sheet(wb.add_worksheet(), name, &items)?;
+        }
+    }
+    if !base.is_empty() {
+        let items: Vec<&Item> = base.iter().collect();
+        sheets::items_sheet(wb.add_worksheet(), "基本目录", &items)?;
+    }
+    sheets::materials_sheet(wb.add_worksheet(), &all)?;
+    sheets::guide_sheet(wb.add_worksheet(), &all)?;
+    let (rows, total) = indicators(&all);
+    sheets::stats_sheet(wb.add_worksheet(), &rows, &total)?;
+    sheets::findings_sheet(wb.add_worksheet(), findings, lang)?;
+    wb.save_to_buffer()
+}
