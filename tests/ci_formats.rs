@@ -24,7 +24,12 @@ fn schema() -> Value {
 }
 
 fn validator() -> jsonschema::Validator {
-    jsonschema::options().should_validate_formats(false).build(&schema()).unwrap()
+    jsonschema::validator_for(&schema()).unwrap()
+}
+
+/// The JSON report's finding of `rule` (rows are compared with it rather than hard-coded).
+fn json_finding(rule: &str) -> Value {
+    json_report()["findings"].as_array().unwrap().iter().find(|f| f["rule"] == rule).unwrap().clone()
 }
 
 #[test]
@@ -84,7 +89,9 @@ fn sarif_content_is_what_code_scanning_needs() {
     }
     let credit = results.iter().find(|r| r["ruleId"] == "QD101").unwrap();
     assert_eq!(credit["level"], "error");
-    assert_eq!(credit["locations"][0]["physicalLocation"]["region"]["startLine"], 2);
+    let row = json_finding("QD101")["row"].as_u64().unwrap();
+    assert_eq!(credit["locations"][0]["physicalLocation"]["region"]["startLine"], row);
+    assert_eq!(credit["locations"][0]["physicalLocation"]["region"]["startColumn"], 7, "column G");
     assert_eq!(credit["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "tests/fixtures/ci/清单,第1版.csv");
     let no_base = results.iter().find(|r| r["ruleId"] == "QD200").unwrap();
     assert_eq!(no_base["level"], "warning");
@@ -148,11 +155,14 @@ fn github_annotations_are_escaped() {
     for l in &lines {
         assert!(l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice "), "{l}");
     }
-    assert!(lines.contains(
-        &"::error file=tests/fixtures/ci/清单%2C第1版.csv,line=2,col=7,title=QD101 credit-code::实施主体编码“11511301008778183A”校验位错误：应为 N，实为 A [IMPL-A]"
-    ));
+    let row = json_finding("QD101")["row"].as_u64().unwrap();
+    let expected = format!(
+        "::error file=tests/fixtures/ci/清单%2C第1版.csv,line={row},col=7,title=QD101 credit-code::实施主体编码“11511301008778183A”校验位错误：应为 N，实为 A [IMPL-A]"
+    );
+    assert!(lines.contains(&expected.as_str()), "{out}");
     assert!(lines.iter().any(|l| l.starts_with("::warning title=QD200 no-base-catalog::")));
-    assert!(lines.iter().any(|l| l.starts_with("::notice file=tests/fixtures/ci/清单%2C第1版.csv,line=1,")));
+    let header_row = json_finding("QD003")["row"].as_u64().unwrap();
+    assert!(lines.iter().any(|l| l.starts_with(&format!("::notice file=tests/fixtures/ci/清单%2C第1版.csv,line={header_row},"))));
 }
 
 #[test]

@@ -392,6 +392,7 @@ fn form_template_round_trip() {
     assert!(!stderr.contains("QD00") && !stderr.contains("QD01"), "no mapping or value findings: {stderr}");
     assert_eq!(items.len(), 1);
     let item: Item = serde_json::from_value(items[0].clone()).unwrap();
+    assert!(item.provenance.form, "\"layout\": \"form\" reads back");
     for f in Field::ALL {
         assert!(item.has(*f), "{f:?} read back");
     }

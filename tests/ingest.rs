@@ -106,7 +106,7 @@ fn output_directory_one_file_per_table_and_csv_defused() {
     qingdan().args(["ingest", "tests/fixtures/ingest", "-o", out.to_str().unwrap(), "--format", "csv"]).assert().success();
     let mut names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, ["gbk.csv", "title_rows.csv", "two_row_header-实施清单.csv"]);
+    assert_eq!(names, ["gbk.csv", "legacy-固阳县.csv", "macro-实施清单.csv", "open-达茂旗.csv", "title_rows.csv", "two_row_header-实施清单.csv"]);
     let src = dir.path().join("f.csv");
     std::fs::write(&src, "事项名称,实施编码,受理条件\n=HYPERLINK(\"x\"),A1,@SUM(1)\n").unwrap();
     let o = qingdan().args(["ingest", src.to_str().unwrap(), "--format", "csv"]).output().unwrap();
@@ -134,4 +134,35 @@ fn bundled_catalog_is_not_stale() {
         assert_eq!(f.file_name(), c.file_name());
         assert_eq!(std::fs::read_to_string(f).unwrap(), std::fs::read_to_string(c).unwrap(), "{} is stale: regenerate catalogs/baotou (see README)", c.display());
     }
+}
+
+#[test]
+fn xls_ods_and_xlsm() {
+    for (file, sheet) in [("legacy.xls", "固阳县"), ("open.ods", "达茂旗")] {
+        let (v, _) = ingest_json(&format!("tests/fixtures/ingest/{file}"));
+        let items = v["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "{file}");
+        assert_eq!(items[0]["division_code"], "150222000000", "{file}: a numeric code recovered");
+        assert_eq!(items[1]["division_code"], "150222000000", "{file}: a 6-digit code padded");
+        assert_eq!(items[1]["statutory_limit"], json!({"value": 0, "unit": "instant"}));
+        assert_eq!(items[1]["fee"], true);
+        assert_eq!(items[0]["provenance"]["sheet"], sheet);
+        assert_eq!(items[0]["provenance"]["row"], 2);
+    }
+    let (v, _) = ingest_json("tests/fixtures/ingest/macro.xlsm");
+    assert_eq!(v["items"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn two_tables_with_the_same_name_do_not_overwrite_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["a", "b"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("清单.csv"), format!("事项名称,实施编码,法定办结时限\n{sub},X-{sub},5\n")).unwrap();
+    }
+    let out = dir.path().join("out");
+    qingdan().args(["ingest", dir.path().to_str().unwrap(), "-o", out.to_str().unwrap()]).assert().success();
+    let mut names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["清单-2.yaml", "清单.yaml"]);
 }

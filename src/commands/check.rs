@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::consistency::Consistency;
@@ -46,14 +45,12 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
     let mut table_codes: HashMap<String, Location> = HashMap::new();
     let mut items = 0usize;
     let mut tables = 0usize;
-    let mut files_with_tables: std::collections::HashSet<Arc<str>> = Default::default();
     let mut scratch = Vec::new();
     let enabled = |code: &str| !policy.is_off(code);
     let mut reader = super::load::read_all(&inputs, &mut |ev| match ev {
-        Event::Table { file, kind: k, .. } => {
+        Event::Table { kind: k, .. } => {
             kind = k;
             tables += 1;
-            files_with_tables.insert(file);
             table_codes.clear();
         }
         Event::Item(item) => {
@@ -94,6 +91,5 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
     };
-    let _ = files_with_tables;
     Ok(Report { findings, summary, consistency: matrix })
 }

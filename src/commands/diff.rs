@@ -17,7 +17,8 @@ use crate::model::field::Field;
 use crate::model::item::Item;
 
 /// Reads every item (implementation lists and base catalogs) under one path.
-fn read(path: &Path, config: Option<&Path>, quiet: bool) -> Result<(Vec<Item>, usize), String> {
+/// Returns the items, the number of read errors, and the files read.
+fn read(path: &Path, config: Option<&Path>, quiet: bool) -> Result<(Vec<Item>, usize, Vec<PathBuf>), String> {
     let input = InputArgs { paths: vec![path.to_path_buf()], encoding: CsvEncoding::Auto, base: None, layout: Layout::Auto };
     let inputs = super::load::resolve(&input, config)?;
     if inputs.files.is_empty() {
@@ -30,7 +31,7 @@ fn read(path: &Path, config: Option<&Path>, quiet: bool) -> Result<(Vec<Item>, u
         Event::Finding(f) if f.severity == Severity::Error => problems += 1,
         _ => {}
     });
-    Ok((items, problems))
+    Ok((items, problems, inputs.files))
 }
 
 /// Runs `diff`.
@@ -38,8 +39,10 @@ pub fn run(args: &DiffArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> R
     if args.format == DiffFormat::Xlsx && args.output.is_none() {
         return Err("--format xlsx 需要 -o FILE.xlsx / --format xlsx needs -o FILE.xlsx".into());
     }
-    let (old, p_old) = read(&args.old, config, quiet)?;
-    let (new, p_new) = read(&args.new, config, quiet)?;
+    let (old, p_old, mut inputs) = read(&args.old, config, quiet)?;
+    let (new, p_new, new_files) = read(&args.new, config, quiet)?;
+    inputs.extend(new_files);
+    inputs.extend([args.old.clone(), args.new.clone()]);
     for (path, n) in [(&args.old, p_old), (&args.new, p_new)] {
         if n > 0 {
             if lang == Lang::Zh {
@@ -56,7 +59,6 @@ pub fn run(args: &DiffArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> R
         DiffFormat::Md => render_md(&d, lang),
         DiffFormat::Xlsx => {
             let target = args.output.as_deref().unwrap_or(Path::new("diff.xlsx"));
-            let inputs: Vec<PathBuf> = vec![args.old.clone(), args.new.clone()];
             crate::output::guard(target, &inputs).map_err(|e| e.to_string())?;
             let bytes = render_xlsx(&d, lang).map_err(|e| e.to_string())?;
             crate::output::write_bytes_atomic(target, &bytes).map_err(|e| e.to_string())?;
@@ -65,7 +67,7 @@ pub fn run(args: &DiffArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> R
     };
     match &args.output {
         Some(p) => {
-            crate::output::guard(p, &[args.old.clone(), args.new.clone()]).map_err(|e| e.to_string())?;
+            crate::output::guard(p, &inputs).map_err(|e| e.to_string())?;
             crate::output::write_bytes_atomic(p, text.as_bytes()).map_err(|e| e.to_string())?;
         }
         None => print!("{text}"),

@@ -32,12 +32,10 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
     let stream_ndjson = args.format == IngestFormat::Ndjson && args.output.is_none();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut count = 0usize;
     let mut io_error: Option<std::io::Error> = None;
     let mut reader = super::load::read_all(&inputs, &mut |ev| match ev {
         Event::Table { file, sheet, .. } => tables.push(TableOut { file, sheet, items: Vec::new() }),
         Event::Item(item) => {
-            count += 1;
             if stream_ndjson {
                 if io_error.is_none()
                     && let Err(e) =
@@ -62,8 +60,9 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
                 write_catalog(&mut out, args.format, &all).map_err(|e| e.to_string())?;
             }
             Some(dir) => {
-                for (i, t) in tables.iter().enumerate() {
-                    let target = dir.join(output_name(&t.file, t.sheet.as_deref(), args.format, i));
+                let mut used = std::collections::HashSet::new();
+                for t in &tables {
+                    let target = dir.join(output_name(&t.file, t.sheet.as_deref(), args.format, &mut used));
                     crate::output::guard(&target, &inputs.files).map_err(|e| e.to_string())?;
                     let items: Vec<&Item> = t.items.iter().collect();
                     crate::output::write_atomic(&target, |w| write_catalog(w, args.format, &items)).map_err(|e| e.to_string())?;
@@ -80,12 +79,12 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
     if tables.is_empty() {
         return Ok(crate::EXIT_FAILURE);
     }
-    let _ = count;
     Ok(crate::EXIT_OK)
 }
 
-/// `东河区.xlsx` + sheet `实施清单` → `东河区-实施清单.yaml`.
-fn output_name(file: &str, sheet: Option<&str>, format: IngestFormat, index: usize) -> PathBuf {
+/// `东河区.xlsx` + sheet `实施清单` → `东河区-实施清单.yaml`; a name already used by another
+/// table gets `-2`, `-3` … so that no table overwrites another.
+fn output_name(file: &str, sheet: Option<&str>, format: IngestFormat, used: &mut std::collections::HashSet<String>) -> PathBuf {
     let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("table");
     let ext = match format {
         IngestFormat::Yaml => "yaml",
@@ -93,14 +92,18 @@ fn output_name(file: &str, sheet: Option<&str>, format: IngestFormat, index: usi
         IngestFormat::Ndjson => "ndjson",
         IngestFormat::Csv => "csv",
     };
-    let safe = |s: &str| {
-        s.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c }).collect::<String>()
+    let safe = |s: &str| s.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c }).collect::<String>();
+    let base = match sheet {
+        Some(s) => format!("{}-{}", safe(stem), safe(s)),
+        None => safe(stem),
     };
-    let _ = index;
-    match sheet {
-        Some(s) => PathBuf::from(format!("{}-{}.{ext}", safe(stem), safe(s))),
-        None => PathBuf::from(format!("{}.{ext}", safe(stem))),
+    let mut name = format!("{base}.{ext}");
+    let mut n = 1;
+    while !used.insert(name.clone()) {
+        n += 1;
+        name = format!("{base}-{n}.{ext}");
     }
+    PathBuf::from(name)
 }
 
 #[derive(serde::Serialize)]

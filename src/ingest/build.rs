@@ -322,9 +322,7 @@ pub fn set_material_field(mat: &mut Material, mf: MaterialField, t: String) {
         MaterialField::Original => mat.original = normalize::limit::parse_number(t.trim_end_matches('份')),
         MaterialField::Copies => mat.copies = normalize::limit::parse_number(t.trim_end_matches('份')),
         MaterialField::Form => mat.form = crate::model::vocab::MaterialForm::parse(&t),
-        MaterialField::Required => {
-            mat.required = normalize::boolean::parse_bool(&t).or_else(|| Some(!t.contains("非"))).unwrap_or(true)
-        }
+        MaterialField::Required => mat.required = normalize::boolean::parse_bool(&t).or_else(|| Some(!t.contains("非"))).unwrap_or(true),
         MaterialField::ELicense => mat.e_license = normalize::boolean::parse_bool(&t),
     }
 }

@@ -36,7 +36,8 @@ fn split_items(s: &str) -> Vec<String> {
         // A numbering marker at the start of an item: digits followed by . 、 ) ．
         let at_start = cur.trim().is_empty();
         if let Some(len) = numbering_len(&chars[i..]) {
-            let prev_is_sep = i == 0 || matches!(chars[i - 1], ' ' | '。' | '，' | ',' | '\n' | ';' | '；');
+            let circled = ('①'..='⑳').contains(&c);
+            let prev_is_sep = circled || i == 0 || matches!(chars[i - 1], ' ' | '。' | '，' | ',' | '\n' | ';' | '；');
             if at_start || prev_is_sep {
                 if !cur.trim().is_empty() {
                     items.push(std::mem::take(&mut cur));
