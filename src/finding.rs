@@ -51,7 +51,11 @@ pub struct Location {
 impl Location {
     /// The location of a field's cell in an item, falling back to the item's row.
     pub fn of_field(item: &Item, field: Option<Field>) -> Location {
-        let p = &item.provenance;
+        Location::of_provenance(&item.provenance, field)
+    }
+
+    /// The location of a field's cell from a provenance alone.
+    pub fn of_provenance(p: &crate::model::provenance::Provenance, field: Option<Field>) -> Location {
         let (row, column, header) = match field.and_then(|f| p.cell(f).map(|c| (f, c))) {
             Some((f, (r, c))) => (Some(r), Some(c), p.header(f).map(str::to_string)),
             None => (Some(p.row), None, None),

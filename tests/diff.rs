@@ -65,7 +65,8 @@ fn human_output() {
 fn english_output() {
     let out = Command::cargo_bin("qingdan").unwrap().args(["--lang", "en", "diff", OLD, NEW, "--quiet"]).output().unwrap();
     let out = String::from_utf8(out.stdout).unwrap();
-    assert!(out.contains("promised time limit：10个工作日 → 5个工作日"));
+    assert!(out.contains("promised time limit: 10个工作日 → 5个工作日"));
+    assert!(out.contains("materials: added 户口簿; removed 营业执照"));
     assert!(out.trim_end().ends_with("1 added, 1 removed, 2 changed, 1 unchanged"));
 }
 

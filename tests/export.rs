@@ -115,7 +115,12 @@ fn exported_workbook_reads_back_with_the_same_items() {
     let out = dir.path().join("发布.xlsx");
     export(&out);
     let ingest = |path: &Path| {
-        let o = assert_cmd::cargo::cargo_bin_cmd!("qingdan").current_dir(root()).args(["ingest", "--format", "json"]).arg(path).output().unwrap();
+        let o = assert_cmd::cargo::cargo_bin_cmd!("qingdan")
+            .current_dir(root())
+            .args(["ingest", "--format", "json"])
+            .arg(path)
+            .output()
+            .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         let mut items: Vec<(String, String, String)> = v["items"]
             .as_array()

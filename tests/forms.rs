@@ -39,6 +39,8 @@ pub struct Fixtures {
     pub materials: PathBuf,
     /// An implementation list (CSV) sharing 实施编码 with `merged`, disagreeing on 咨询电话.
     pub list: PathBuf,
+    /// The same list as a workbook (sheet 实施清单).
+    pub list_xlsx: PathBuf,
 }
 
 /// Writes label/value rows from `first_row` (0-based): label in column A, value in B.
@@ -185,7 +187,18 @@ pub fn build_fixtures(dir: &Path) -> Result<Fixtures, XlsxError> {
         "事项名称,实施编码,事项类型,实施主体,咨询电话\n食品经营许可,000115002000-150202000000-000-11150202MB1234567X-1-00,行政许可,包头市东河区市场监督管理局,0472-4999999\n",
     )
     .unwrap();
-    Ok(Fixtures { per_sheet, stacked, merged, materials, list })
+    let list_xlsx = dir.join("实施清单.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("实施清单")?;
+    let text = std::fs::read_to_string(&list).unwrap();
+    for (r, line) in text.lines().enumerate() {
+        for (c, v) in line.split(',').enumerate() {
+            ws.write_string(r as u32, c as u16, v)?;
+        }
+    }
+    wb.save(&list_xlsx)?;
+    Ok(Fixtures { per_sheet, stacked, merged, materials, list, list_xlsx })
 }
 
 fn fixtures() -> (tempfile::TempDir, Fixtures) {
@@ -329,7 +342,7 @@ fn read_items(paths: &[&Path]) -> Vec<Item> {
 fn guide_differs_from_list() {
     let (_d, f) = fixtures();
     let mut cmp = GuideComparison::new();
-    for item in read_items(&[&f.list, &f.merged]) {
+    for item in read_items(&[&f.list_xlsx, &f.merged]) {
         cmp.observe(&item, item.provenance.form);
     }
     let found = cmp.finish();
@@ -338,7 +351,7 @@ fn guide_differs_from_list() {
     assert_eq!(found[0].field, Some(Field::ConsultPhone));
     assert_eq!(found[0].location.cell_ref(), "指南!C12");
     let text = found[0].message.render(qingdan::i18n::Lang::Zh);
-    assert!(text.contains("0472-4123456") && text.contains("0472-4999999") && text.contains("实施清单.csv E2"), "{text}");
+    assert!(text.contains("0472-4123456") && text.contains("0472-4999999") && text.contains("实施清单.xlsx 实施清单!E2"), "{text}");
 }
 
 /// A value for every field of a filled form.

@@ -311,7 +311,10 @@ fn write_zip(path: &Path, entries: &[(&str, Vec<u8>)]) {
 #[test]
 fn compression_bomb_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    write_zip(&dir.path().join("bomb.xlsx"), &[("[Content_Types].xml", b"<Types/>".to_vec()), ("xl/worksheets/sheet1.xml", vec![b' '; 4 << 20])]);
+    write_zip(
+        &dir.path().join("bomb.xlsx"),
+        &[("[Content_Types].xml", b"<Types/>".to_vec()), ("xl/worksheets/sheet1.xml", vec![b' '; 4 << 20])],
+    );
     let r = check_in(dir.path(), &["bomb.xlsx"]);
     let f = r.one("QD001", "bomb.xlsx");
     assert!(reason(f).contains("max_compression_ratio"), "{f:#}");
@@ -483,7 +486,8 @@ fn unreadable_file_is_reported() {
 // ---------------------------------------------------------------- outputs
 
 fn ingest(dir: &Path, args: &[&str]) -> std::process::Output {
-    let out = Command::cargo_bin("qingdan").unwrap().current_dir(dir).arg("ingest").args(args).timeout(Duration::from_secs(30)).output().unwrap();
+    let out =
+        Command::cargo_bin("qingdan").unwrap().current_dir(dir).arg("ingest").args(args).timeout(Duration::from_secs(30)).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
     out
 }
@@ -555,6 +559,18 @@ fn fuzz_regressions() {
             continue;
         }
         let name = p.file_name().unwrap().to_str().unwrap().to_string();
-        check_in(&dir, &[&name]);
+        let r = check_in(&dir, &[&name]);
+        // Each is a broken file: one clear finding, and nothing could be read.
+        r.one("QD001", &name);
+        assert_eq!(r.code, 2, "{name}");
     }
+}
+
+/// The CFB directory chain that loops on itself (calamine grew memory without bound).
+#[test]
+fn cfb_directory_loop_is_refused() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let r = check_in(&dir, &["oom-cfb-directory-loop.xls"]);
+    let f = r.one("QD001", "oom-cfb-directory-loop.xls");
+    assert!(reason(f).contains("corrupt OLE compound file") && reason(f).contains("loops"), "{f:#}");
 }

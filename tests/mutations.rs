@@ -166,6 +166,23 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
         duplicated.push(parts[i].clone());
         out.push((format!("dup-{tag}.xlsx"), rezip(&duplicated, zip::CompressionMethod::Deflated)));
     }
+    // Legacy and open formats: an OLE .xls and an .ods from the ingest fixtures, when present.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ingest");
+    for name in ["legacy.xls", "open.ods"] {
+        let Ok(base) = std::fs::read(fixtures.join(name)) else { continue };
+        for i in 0..12 {
+            let at = base.len() * i / 12;
+            out.push((format!("trunc-{at}-{name}"), base[..at].to_vec()));
+        }
+        for k in 0..24 {
+            let mut m = base.clone();
+            for _ in 0..(1 + k % 3) {
+                let at = rng.below(m.len());
+                m[at] = if k % 2 == 0 { m[at] ^ (1 << rng.below(8)) } else { [0x00, 0xFF, 0xFE, 0x01][k % 4] };
+            }
+            out.push((format!("flip-{k}-{name}"), m));
+        }
+    }
     // The same bytes under other workbook names.
     for (k, ext) in ["xls", "ods", "xlsb", "xlsm"].iter().enumerate() {
         out.push((format!("as-{k}.{ext}"), xlsx.clone()));

@@ -248,7 +248,8 @@ fn every_required_field_removed_is_reported() {
         })
         .collect();
     write_csv(&dir.path().join("all.csv"), &rows);
-    let out = Command::cargo_bin("qingdan").unwrap().current_dir(dir.path()).args(["check", "--format", "json", "all.csv"]).output().unwrap();
+    let out =
+        Command::cargo_bin("qingdan").unwrap().current_dir(dir.path()).args(["check", "--format", "json", "all.csv"]).output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for (i, f) in fields.iter().enumerate() {
         let row = i as u64 + 2;

@@ -1,5 +1,5 @@
 //! `qingdan stats` on tests/fixtures/stats: 4 市级 items (包头市), 3 县级 (东河区), 3 乡级
-//! (河东街道), with every indicator's numerator and denominator checked exactly.
+//! (和平路街道), with every indicator's numerator and denominator checked exactly.
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
@@ -120,7 +120,8 @@ fn base_catalog_items_are_left_out() {
         "事项名称,基本编码,事项类型,主管部门,设定依据,行使层级\n事项一,000101001000,行政许可,市场监督管理局,《条例》,市级、县级\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("qingdan").unwrap().args(["stats", dir.path().to_str().unwrap(), "--quiet", "-f", "json"]).output().unwrap();
+    let out =
+        Command::cargo_bin("qingdan").unwrap().args(["stats", dir.path().to_str().unwrap(), "--quiet", "-f", "json"]).output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["all"]["items"], 10);
 }

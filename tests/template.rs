@@ -25,7 +25,8 @@ fn text(d: Option<&Data>) -> String {
 }
 
 fn check_json(path: &Path) -> serde_json::Value {
-    let out = assert_cmd::cargo::cargo_bin_cmd!("qingdan").current_dir(root()).args(["check", "--format", "json"]).arg(path).output().unwrap();
+    let out =
+        assert_cmd::cargo::cargo_bin_cmd!("qingdan").current_dir(root()).args(["check", "--format", "json"]).arg(path).output().unwrap();
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
@@ -97,7 +98,12 @@ fn a_filled_copy_maps_every_header() {
         assert_ne!(f["severity"], "error", "the example row should be valid: {f}");
     }
 
-    let ingested = assert_cmd::cargo::cargo_bin_cmd!("qingdan").current_dir(root()).args(["ingest", "--format", "json"]).arg(&csv_path).output().unwrap();
+    let ingested = assert_cmd::cargo::cargo_bin_cmd!("qingdan")
+        .current_dir(root())
+        .args(["ingest", "--format", "json"])
+        .arg(&csv_path)
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&ingested.stdout).unwrap();
     let item = &v["items"][0];
     assert_eq!(item["division_code"], "150202000000");
@@ -111,7 +117,12 @@ fn a_filled_copy_maps_every_header() {
 fn form_layout_is_handed_to_the_form_template() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("表单.xlsx");
-    let status = assert_cmd::cargo::cargo_bin_cmd!("qingdan").current_dir(root()).args(["template", "--layout", "form", "-o"]).arg(&out).output().unwrap();
+    let status = assert_cmd::cargo::cargo_bin_cmd!("qingdan")
+        .current_dir(root())
+        .args(["template", "--layout", "form", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
     // Either the form template exists (success) or it reports it is not built yet (exit 2).
     assert!(status.status.code() == Some(0) || status.status.code() == Some(2));
 }

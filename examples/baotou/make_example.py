@@ -189,4 +189,39 @@ sq = [
          实施主体编码="083372204"),  # QD101: a bare 9-character organization code
 ]
 write_csv(os.path.join(HERE, "东河区", "和平路街道第一社区.csv"), sq)
+# --- 办事指南 (form layout): labels down column A, values merged B:D ------------------------
+def guide(ws, it, promised=None):
+    ws.merge_cells("A1:D1"); ws["A1"] = f"{it['事项名称']}办事指南"
+    rows = [("事项名称", it["事项名称"]), ("基本编码", it["基本编码"]), ("实施编码", it["实施编码"]), ("事项类型", it["事项类型"]),
+            ("主管部门", it["主管部门"]), ("实施主体", it["实施机关"]), ("实施主体编码", it["实施主体编码"]),
+            ("设定依据", it["设定依据"]), ("行使层级", it["行使层级"]), ("行政区划代码", it["行政区划代码"]),
+            ("服务对象", it["服务对象"]), ("受理条件", it["受理条件"]), ("办理流程", it["办理流程"].replace("；", "\n"))]
+    r = 2
+    for label, value in rows:
+        ws.cell(r, 1, label + "："); ws.cell(r, 2, value); ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4); r += 1
+    ws.cell(r, 1, "办结时限"); ws.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)
+    ws.cell(r, 2, "法定"); ws.cell(r, 3, it["法定办结时限"]); ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=4)
+    ws.cell(r + 1, 2, "承诺"); ws.cell(r + 1, 3, promised or it["承诺办结时限"]); ws.merge_cells(start_row=r + 1, start_column=3, end_row=r + 1, end_column=4)
+    r += 2
+    for label, key in [("是否收费", "是否收费"), ("咨询电话", "咨询电话"), ("监督投诉电话", "监督投诉电话"), ("办件类型", "办件类型")]:
+        ws.cell(r, 1, label); ws.cell(r, 2, it[key]); ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4); r += 1
+    ws.cell(r, 1, "申请材料"); r += 1
+    for c, h in enumerate(["材料名称", "来源渠道", "原件份数", "复印件份数"], 1):
+        ws.cell(r, c, h)
+    r += 1
+    for part in it["申报材料"].split("；"):
+        name = part.split(".", 1)[1].split("（")[0]
+        orig = 1 if "原件" in part else 0
+        ws.cell(r, 1, name); ws.cell(r, 2, "申请人自备"); ws.cell(r, 3, orig); ws.cell(r, 4, 1 - orig); r += 1
+    for row in ws.iter_rows():
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 16; ws.column_dimensions["B"].width = 30
+
+os.makedirs(os.path.join(HERE, "办事指南"), exist_ok=True)
+wb = Workbook(); ws = wb.active; ws.title = "最低生活保障对象认定"
+guide(ws, dh[1], promised="15个工作日")  # QD207: the list (东河区.xlsx) promises 20个工作日
+ws = wb.create_sheet("老年人优待证办理")
+guide(ws, item("001201001000", "150202000000", "县级", "东河区民政局", 22))
+wb.save(os.path.join(HERE, "办事指南", "东河区-办事指南.xlsx"))
 print("written")

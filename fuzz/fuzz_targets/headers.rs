@@ -14,11 +14,7 @@ fuzz_target!(|s: &str| {
         .enumerate()
         .map(|(i, line)| Row {
             number: i as u32 + 1,
-            cells: line
-                .split(['\t', '|'])
-                .take(256)
-                .map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text(c.to_string()) })
-                .collect(),
+            cells: line.split(['\t', '|']).take(256).map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text(c.to_string()) }).collect(),
         })
         .collect();
     let dict = HeaderDictionary::new(&BTreeMap::new());

@@ -7,8 +7,11 @@ use crate::cli::{CheckArgs, CheckFormat};
 use crate::consistency::Consistency;
 use crate::finding::{Finding, Location, Severity, Sink};
 use crate::i18n::{Lang, Msg};
-use crate::ingest::Event;
-use crate::model::item::CatalogKind;
+use rayon::prelude::*;
+
+use crate::ingest::{Event, Options, Reader};
+use crate::model::field::Field;
+use crate::model::item::{CatalogKind, Item};
 use crate::report::{Report, Summary};
 use crate::rules::{self, ItemContext};
 
@@ -31,6 +34,13 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
 }
 
 /// Reads and checks everything, returning the report every renderer consumes.
+///
+/// Files are read, normalized and item-checked (schema and item rules) in parallel, a window
+/// of files at a time; the per-file results are then consumed strictly in file order by the
+/// order-dependent stages (duplicate codes, 四级同源, the sink), so the report is identical to
+/// a single-threaded run. Materials tables break file independence (items are joined with
+/// materials read earlier), so once one has been seen, the remaining files are re-read in order
+/// on this thread exactly as a sequential run would.
 pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Result<Report, String> {
     let inputs = super::load::resolve(&args.input, config)?;
     if inputs.files.is_empty() && inputs.walk_findings.is_empty() {
@@ -40,44 +50,64 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
     let mut sink = Sink::new(policy.clone());
     sink.extend(inputs.walk_findings.iter().cloned());
     let base_named = inputs.options.base.as_deref().map(super::load::display_path);
-    let mut consistency = Consistency::new(inputs.config.jurisdictions.clone(), base_named);
-    let mut kind = CatalogKind::Implementation;
-    let mut table_codes: HashMap<String, Location> = HashMap::new();
-    let mut items = 0usize;
-    let mut tables = 0usize;
-    let mut scratch = Vec::new();
+    let mut state = State {
+        consistency: Consistency::new(inputs.config.jurisdictions.clone(), base_named),
+        kind: CatalogKind::Implementation,
+        table_codes: HashMap::new(),
+        items: 0,
+        tables: 0,
+        sink,
+    };
     let enabled = |code: &str| !policy.is_off(code);
-    let mut reader = super::load::read_all(&inputs, &mut |ev| match ev {
-        Event::Table { kind: k, .. } => {
-            kind = k;
-            tables += 1;
-            table_codes.clear();
+    let mut reader = Reader::new(inputs.options.clone());
+    let files = &inputs.files;
+    let window = (rayon::current_num_threads() * 2).max(2);
+    // QINGDAN_SEQUENTIAL=1: the plain single-threaded pipeline (the reference for equivalence tests).
+    if std::env::var_os("QINGDAN_SEQUENTIAL").is_some_and(|v| v == "1") {
+        let mut scratch = Vec::new();
+        for f in files {
+            reader.read_file(f, &super::load::display_path(f), &mut |ev| {
+                let mut found = Vec::new();
+                if let Event::Item(item) = &ev {
+                    item_findings(item, state.kind, &enabled, &mut found);
+                }
+                state.consume(ev, &mut found, &mut scratch);
+            });
         }
-        Event::Item(item) => {
-            items += 1;
-            scratch.clear();
-            if enabled("QD020") {
-                crate::schema::check(&item, &mut scratch);
-            }
-            rules::check_item(&item, ItemContext { kind }, enabled, &mut scratch);
-            if let Some(code) = &item.impl_code {
-                match table_codes.get(code) {
-                    Some(first) => scratch.push(Finding::at_item(
-                        "QD103",
-                        &item,
-                        Some(crate::model::field::Field::ImplCode),
-                        Msg::DuplicateImplCode { code: code.clone(), first: first.cell_ref() },
-                    )),
-                    None => {
-                        table_codes.insert(code.clone(), Location::of_field(&item, Some(crate::model::field::Field::ImplCode)));
+    } else {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<FileResult>(window);
+        let options = &inputs.options;
+        scope.spawn(move || {
+            for chunk in files.chunks(window) {
+                let results: Vec<FileResult> = chunk.par_iter().map(|f| read_checked(options, f, &enabled)).collect();
+                for r in results {
+                    if tx.send(r).is_err() {
+                        return;
                     }
                 }
             }
-            consistency.observe(&item, kind);
-            sink.extend(scratch.drain(..));
+        });
+        let mut scratch = Vec::new();
+        for (f, result) in files.iter().zip(rx.iter()) {
+            if reader.has_materials() || result.has_materials {
+                reader.read_file(f, &super::load::display_path(f), &mut |ev| {
+                    let mut found = Vec::new();
+                    if let Event::Item(item) = &ev {
+                        let kind = state.kind;
+                        item_findings(item, kind, &enabled, &mut found);
+                    }
+                    state.consume(ev, &mut found, &mut scratch);
+                });
+            } else {
+                for (ev, mut found) in result.events {
+                    state.consume(ev, &mut found, &mut scratch);
+                }
+            }
         }
-        Event::Finding(f) => sink.push(f),
     });
+    }
+    let State { consistency, items, tables, mut sink, .. } = state;
     sink.extend(reader.orphan_materials());
     let (cross, matrix) = consistency.finish(&policy);
     sink.extend(cross);
@@ -92,4 +122,80 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
         infos: count(Severity::Info),
     };
     Ok(Report { findings, summary, consistency: matrix })
+}
+
+/// One file read, normalized and item-checked on a worker: its events in order, each item
+/// with its schema and item-rule findings.
+struct FileResult {
+    events: Vec<(Event, Vec<Finding>)>,
+    has_materials: bool,
+}
+
+/// Reads one file on its own reader (no materials from other files) and runs the per-item checks.
+fn read_checked(options: &Options, path: &Path, enabled: &(dyn Fn(&str) -> bool + Sync)) -> FileResult {
+    let mut reader = Reader::new(options.clone());
+    let mut kind = CatalogKind::Implementation;
+    let mut events = Vec::new();
+    reader.read_file(path, &super::load::display_path(path), &mut |ev| {
+        let mut found = Vec::new();
+        match &ev {
+            Event::Table { kind: k, .. } => kind = *k,
+            Event::Item(item) => item_findings(item, kind, enabled, &mut found),
+            Event::Finding(_) => {}
+        }
+        events.push((ev, found));
+    });
+    FileResult { events, has_materials: reader.has_materials() }
+}
+
+/// The schema and item-rule findings of one item (order-independent, so run on workers).
+fn item_findings(item: &Item, kind: CatalogKind, enabled: &dyn Fn(&str) -> bool, out: &mut Vec<Finding>) {
+    if enabled("QD020") {
+        crate::schema::check(item, out);
+    }
+    rules::check_item(item, ItemContext { kind }, enabled, out);
+}
+
+/// The order-dependent stages, fed events in file order.
+struct State {
+    consistency: Consistency,
+    kind: CatalogKind,
+    table_codes: HashMap<String, Location>,
+    items: usize,
+    tables: usize,
+    sink: Sink,
+}
+
+impl State {
+    /// Consumes one event; `found` holds the item's schema and rule findings.
+    fn consume(&mut self, ev: Event, found: &mut Vec<Finding>, scratch: &mut Vec<Finding>) {
+        match ev {
+            Event::Table { kind: k, .. } => {
+                self.kind = k;
+                self.tables += 1;
+                self.table_codes.clear();
+            }
+            Event::Item(item) => {
+                self.items += 1;
+                scratch.clear();
+                scratch.append(found);
+                if let Some(code) = &item.impl_code {
+                    match self.table_codes.get(code) {
+                        Some(first) => scratch.push(Finding::at_item(
+                            "QD103",
+                            &item,
+                            Some(Field::ImplCode),
+                            Msg::DuplicateImplCode { code: code.clone(), first: first.cell_ref() },
+                        )),
+                        None => {
+                            self.table_codes.insert(code.clone(), Location::of_field(&item, Some(Field::ImplCode)));
+                        }
+                    }
+                }
+                self.consistency.observe(&item, self.kind);
+                self.sink.extend(scratch.drain(..));
+            }
+            Event::Finding(f) => self.sink.push(f),
+        }
+    }
 }

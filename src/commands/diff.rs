@@ -138,7 +138,8 @@ fn notes(d: &Diff, lang: Lang) -> Vec<String> {
 }
 
 fn field_line(f: &FieldChange, lang: Lang) -> String {
-    format!("{}：{} → {}", f.field.label_in(lang), shown(&f.before, lang), shown(&f.after, lang))
+    let colon = if lang == Lang::Zh { "：" } else { ": " };
+    format!("{}{colon}{} → {}", f.field.label_in(lang), shown(&f.before, lang), shown(&f.after, lang))
 }
 
 /// Renders the diff for people.
@@ -157,7 +158,8 @@ pub fn render_human(d: &Diff, lang: Lang) -> String {
             if f.field == Field::Materials
                 && let Some(m) = material_line(c, lang)
             {
-                let _ = writeln!(out, "    {}：{m}", Field::Materials.label_in(lang));
+                let colon = if lang == Lang::Zh { "：" } else { ": " };
+                let _ = writeln!(out, "    {}{colon}{m}", Field::Materials.label_in(lang));
                 continue;
             }
             let _ = writeln!(out, "    {}", field_line(f, lang));
@@ -227,7 +229,8 @@ pub fn render_md(d: &Diff, lang: Lang) -> String {
     let _ = writeln!(out, "# {}\n", if zh { "清单变更" } else { "Catalog changes" });
     let _ = writeln!(out, "{}\n", summary(d, lang));
     let (key, name, div) = if zh { ("编码", "事项名称", "行政区划代码") } else { ("key", "item name", "division code") };
-    for (title, list) in [(if zh { "新增事项" } else { "Added" }, &d.added), (if zh { "删除事项" } else { "Removed" }, &d.removed)] {
+    for (title, list) in [(if zh { "新增事项" } else { "Added" }, &d.added), (if zh { "删除事项" } else { "Removed" }, &d.removed)]
+    {
         if list.is_empty() {
             continue;
         }
@@ -250,11 +253,11 @@ pub fn render_md(d: &Diff, lang: Lang) -> String {
             let _ = writeln!(out, "### {} {}\n", md(&c.new.key), md(&name_of(&c.new)));
             let _ = writeln!(out, "| {fh} | {bh} | {ah} |\n|---|---|---|");
             for f in &c.fields {
-                let _ =
-                    writeln!(out, "| {} | {} | {} |", f.field.label_in(lang), md_value(&f.before, lang), md_value(&f.after, lang));
+                let _ = writeln!(out, "| {} | {} | {} |", f.field.label_in(lang), md_value(&f.before, lang), md_value(&f.after, lang));
             }
             if let Some(m) = material_line(c, lang) {
-                let _ = writeln!(out, "\n{}：{}", Field::Materials.label_in(lang), md(&m));
+                let colon = if lang == Lang::Zh { "：" } else { ": " };
+                let _ = writeln!(out, "\n{}{colon}{}", Field::Materials.label_in(lang), md(&m));
             }
             out.push('\n');
         }

@@ -1,6 +1,7 @@
 //! `qingdan stats`: reads implementation lists (base catalogs are left out) and prints the
 //! seed's 便利化 indicators overall, per level and per jurisdiction, against the seed's targets.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -28,10 +29,15 @@ pub fn read_items(input: &crate::cli::InputArgs, config: Option<&Path>, quiet: b
     Ok((items, inputs.config))
 }
 
+/// Jurisdiction names: the config's first, then the bundled division table (as `check` uses).
+pub fn jurisdiction_names(config: &crate::config::Config) -> BTreeMap<String, String> {
+    crate::consistency::Consistency::with_builtin_names(config.jurisdictions.clone())
+}
+
 /// Runs `stats`; exits 0 whether or not targets are met.
 pub fn run(args: &StatsArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
     let (items, config) = read_items(&args.input, config, quiet)?;
-    let stats = crate::stats::compute(items.iter(), &config.jurisdictions);
+    let stats = crate::stats::compute(items.iter(), &jurisdiction_names(&config));
     let out = match args.format {
         StatsFormat::Human => render_human(&stats, lang),
         StatsFormat::Json => render_json(&stats, lang),
@@ -142,7 +148,9 @@ fn count_lines(g: &Group, lang: Lang) -> Vec<(String, String)> {
 fn width(s: &str) -> usize {
     s.chars()
         .map(|c| match c as u32 {
-            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => {
+                2
+            }
             _ => 1,
         })
         .sum()
@@ -157,7 +165,11 @@ fn human_group(out: &mut String, g: &Group, lang: Lang) {
     let items = if lang == Lang::Zh { format!("{} 个事项", g.items) } else { format!("{} items", g.items) };
     let _ = writeln!(out, "── {} · {items} ──", scope_title(&g.scope, lang));
     let _ = writeln!(out, "  {}{}", if lang == Lang::Zh { "事项类型：" } else { "item types: " }, types(g, lang));
-    let heads = if lang == Lang::Zh { ["指标", "值", "分子/分母", "目标", "达标"] } else { ["indicator", "value", "num/den", "target", "met"] };
+    let heads = if lang == Lang::Zh {
+        ["指标", "值", "分子/分母", "目标", "达标"]
+    } else {
+        ["indicator", "value", "num/den", "target", "met"]
+    };
     let _ = writeln!(out, "  {}{}{}{}{}", pad(heads[0], 30), pad(heads[1], 9), pad(heads[2], 12), pad(heads[3], 8), heads[4]);
     for v in &g.indicators {
         let _ = writeln!(

@@ -2,12 +2,17 @@
 //! dropdowns for every closed vocabulary, an input hint per column, one example row, a 申请材料
 //! sheet and a 填写说明 sheet. `--layout form` is handed to [`super::template_form`].
 
-use rust_xlsxwriter::{Color, DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign, Workbook, Worksheet, XlsxError,
+};
 
 use crate::cli::TemplateArgs;
 use crate::ingest::Layout;
 use crate::model::field::{Field, Kind, MaterialField};
-use crate::publish::{ListSheet, Widths, choices, clip_utf16, field_definition, field_note, header_format, material_choices, multi_choices, wrap_format, xlsx_error};
+use crate::publish::{
+    ListSheet, Widths, choices, clip_utf16, field_definition, field_note, header_format, material_choices, multi_choices, wrap_format,
+    xlsx_error,
+};
 
 /// The last 0-based row the dropdowns and hints cover.
 pub const LAST_ROW: u32 = 4999;
@@ -101,7 +106,10 @@ pub fn example(f: Field) -> Option<String> {
 /// The validation (dropdown or number rule) of a field, with its input hint.
 fn field_validation(f: Field, lists: &mut ListSheet) -> Result<DataValidation, XlsxError> {
     let dv = match (choices(f), f.kind()) {
-        (Some(c), _) => lists.list(&c)?.set_error_title("请从下拉列表选择")?.set_error_message(clip_utf16(&format!("{}只能填写：{}", f.label(), c.join("、")), 255))?,
+        (Some(c), _) => lists
+            .list(&c)?
+            .set_error_title("请从下拉列表选择")?
+            .set_error_message(clip_utf16(&format!("{}只能填写：{}", f.label(), c.join("、")), 255))?,
         (None, Kind::OnlineDepth) => DataValidation::new()
             .allow_whole_number(DataValidationRule::Between(0, 4))
             .set_error_style(DataValidationErrorStyle::Warning)
@@ -168,7 +176,8 @@ fn materials_sheet(ws: &mut Worksheet, lists: &mut ListSheet) -> Result<(), Xlsx
     let mut headers = vec![Field::ImplCode.label()];
     headers.extend(MaterialField::ALL.iter().filter(|m| **m != MaterialField::ELicense).map(|m| m.label()));
     let mut widths = Widths::with_cap(headers.len(), 50);
-    let examples: [[&str; 7]; 2] = [["", "食品经营许可申请书", "申请人自备", "1", "0", "纸质或电子", "是"], ["", "营业执照", "政府部门核发", "0", "1", "纸质", "是"]];
+    let examples: [[&str; 7]; 2] =
+        [["", "食品经营许可申请书", "申请人自备", "1", "0", "纸质或电子", "是"], ["", "营业执照", "政府部门核发", "0", "1", "纸质", "是"]];
     let code = example_impl_code();
     for (c, h) in headers.iter().enumerate() {
         let col = c as u16;

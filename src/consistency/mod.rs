@@ -19,6 +19,7 @@ use crate::i18n::Msg;
 use crate::model::codes::{division_level, division_parent};
 use crate::model::field::Field;
 use crate::model::item::{CatalogKind, Item};
+use crate::model::provenance::Provenance;
 use crate::model::vocab::Level;
 use crate::normalize::materials::material_key;
 use crate::normalize::text::compare_key;
@@ -47,8 +48,8 @@ const UNIFORM_FIELDS: [Field; 4] = [Field::Materials, Field::Conditions, Field::
 struct Member {
     jurisdiction: u32,
     fingerprints: [u64; 4],
-    /// Location of each compared field's cell (or the row).
-    locations: [Location; 4],
+    /// Where the item came from (cheap: shared pointers), to locate findings when reported.
+    provenance: Provenance,
     label: Option<String>,
 }
 
@@ -75,8 +76,8 @@ pub struct Consistency {
     groups: HashMap<(String, String, Option<Level>), Vec<Member>>,
     /// One representative value per variant: (field, fingerprint) → value shown.
     variants: HashMap<(Field, u64), Variant>,
-    /// impl_code fingerprint → first location (repository-wide uniqueness).
-    impl_codes: HashMap<u64, Location>,
+    /// impl_code fingerprint → where it was first seen (repository-wide uniqueness).
+    impl_codes: HashMap<u64, Provenance>,
     findings: Vec<Finding>,
     implementation_items: usize,
     base_named: Option<String>,
@@ -109,7 +110,7 @@ impl Consistency {
     }
 
     /// Config names first, then the bundled division table.
-    fn with_builtin_names(mut names: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    pub fn with_builtin_names(mut names: BTreeMap<String, String>) -> BTreeMap<String, String> {
         for line in BUILTIN_DIVISIONS.lines().skip(1) {
             let mut parts = line.split(',');
             if let (Some(code), Some(name)) = (parts.next(), parts.next()) {
@@ -147,21 +148,19 @@ impl Consistency {
     fn observe_implementation(&mut self, item: &Item) {
         self.implementation_items += 1;
         // Repository-wide impl_code uniqueness (QD206); duplicates inside one table are QD103.
-        if let Some(code) = &item.impl_code {
-            let here = Location::of_field(item, Some(Field::ImplCode));
+        // A 办事指南 form is another view of a list row, compared by QD207 instead.
+        if let Some(code) = item.impl_code.as_ref().filter(|_| !item.provenance.form) {
+            let here = &item.provenance;
             match self.impl_codes.get(&hash(code.as_str())) {
-                Some(first) if (first.file.as_deref(), first.sheet.as_deref()) != (here.file.as_deref(), here.sheet.as_deref()) => {
-                    let first = format!("{} {}", first.file.as_deref().unwrap_or(""), first.cell_ref());
-                    self.findings.push(Finding::at_item(
-                        "QD206",
-                        item,
-                        Some(Field::ImplCode),
-                        Msg::DuplicateImplCode { code: code.clone(), first },
-                    ));
+                Some(first) if (&first.file, &first.sheet) != (&here.file, &here.sheet) => {
+                    let at = Location::of_provenance(first, Some(Field::ImplCode));
+                    let first = format!("{} {}", first.file, at.cell_ref());
+                    let msg = Msg::DuplicateImplCode { code: code.clone(), first };
+                    self.findings.push(Finding::at_item("QD206", item, Some(Field::ImplCode), msg));
                 }
                 Some(_) => {}
                 None => {
-                    self.impl_codes.insert(hash(code.as_str()), here);
+                    self.impl_codes.insert(hash(code.as_str()), here.clone());
                 }
             }
         }
@@ -218,7 +217,6 @@ impl Consistency {
         let Some(parent) = division_parent(&j.code) else { return };
         let level = j.level;
         let mut fingerprints = [0u64; 4];
-        let mut locations: [Location; 4] = Default::default();
         for (i, f) in UNIFORM_FIELDS.iter().enumerate() {
             let (fp, variant) = match f {
                 Field::Materials => {
@@ -239,12 +237,11 @@ impl Consistency {
             if let Some(v) = variant {
                 self.variants.entry((*f, fp)).or_insert(v);
             }
-            locations[i] = Location::of_field(item, Some(*f));
         }
         self.groups.entry((code, parent, level)).or_default().push(Member {
             jurisdiction: jid,
             fingerprints,
-            locations,
+            provenance: item.provenance.clone(),
             label: item.label().map(str::to_string),
         });
     }
@@ -384,7 +381,7 @@ impl Consistency {
                         severity: crate::rules::registry::default_severity("QD205"),
                         field: Some(*field),
                         message,
-                        location: m.locations[i].clone(),
+                        location: Location::of_provenance(&m.provenance, Some(*field)),
                         item: m.label.clone(),
                         jurisdiction: Some(j.code.clone()),
                         value: None,

@@ -158,13 +158,14 @@ fn index<'a>(items: &'a [Item], dups: &mut BTreeSet<String>, unkeyed: &mut usize
     let mut map = BTreeMap::new();
     for item in items {
         match Key::of(item) {
-            Some(k) => {
-                if map.contains_key(&k) {
-                    dups.insert(k.to_string());
-                } else {
-                    map.insert(k, item);
+            Some(k) => match map.entry(k) {
+                std::collections::btree_map::Entry::Occupied(e) => {
+                    dups.insert(e.key().to_string());
                 }
-            }
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(item);
+                }
+            },
             None => *unkeyed += 1,
         }
     }

@@ -266,7 +266,13 @@ impl TableBuilder {
             return;
         }
         // A repeated header row (page-break headers in exports).
-        if m.fields.iter().filter(|(c, f)| text::clean(&row.get(*c).as_text()).is_some_and(|t| self.dict.field(&t) == Some(*f))).count()
+        if m.fields
+            .iter()
+            .filter(|(c, f)| {
+                let cell = row.get(*c);
+                may_name_field(cell) && text::clean(&cell.as_text()).is_some_and(|t| self.dict.field(&t) == Some(*f))
+            })
+            .count()
             >= 3
         {
             return;
@@ -274,7 +280,7 @@ impl TableBuilder {
         match m.kind {
             TableKind::Materials => self.material_row(&row, index),
             TableKind::Items(_) => {
-                let (mut item, findings) = build_item(&row, m, &self.file, &self.sheet);
+                let (mut item, findings) = build_item(row, m, &self.file, &self.sheet);
                 if item.materials.is_none()
                     && !index.is_empty()
                     && let Some(ms) = index.take_for(&item)
@@ -332,15 +338,50 @@ pub(crate) fn is_sequence_header(h: &str) -> bool {
     matches!(text::fold_header(h).as_str(), "序号" | "编号" | "no" | "no." | "序")
 }
 
-/// Builds one item from a data row through the resolved mapping.
-fn build_item(row: &Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str>>) -> (Item, Vec<Finding>) {
+/// The longest text, in significant characters before its first bracket, that the
+/// repeated-header test looks up (see [`may_name_field`]).
+const HEADER_MAX_SIGNIFICANT: usize = 100;
+
+/// Whether a cell could name a field, for the repeated-header test; a cheap screen before the
+/// dictionary lookup, which folds and allocates. `fold_header` keeps every character except
+/// whitespace, brackets, `_ - : ： *` and `《》【】`, drops at most a short note suffix (under 20
+/// characters), and lower-cases (never shortening); `HeaderDictionary::field` also tries the
+/// text before the first bracket. So a text with more than [`HEADER_MAX_SIGNIFICANT`] kept
+/// characters before its first bracket folds to a key of over 80 characters, longer than any
+/// built-in header (under 20) or any plausible configured alias: it cannot name a field.
+fn may_name_field(cell: &super::table::Cell) -> bool {
+    let super::table::Cell::Text(s) = cell else { return true };
+    if s.len() <= HEADER_MAX_SIGNIFICANT {
+        return true;
+    }
+    let mut kept = 0;
+    for c in s.chars() {
+        if matches!(c, '(' | '（') {
+            break;
+        }
+        let c = text::fold_char(c);
+        if c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | '【' | '】' | '《' | '》' | '_' | '-' | ':' | '：' | '*') {
+            continue;
+        }
+        kept += 1;
+        if kept > HEADER_MAX_SIGNIFICANT {
+            return false;
+        }
+    }
+    true
+}
+
+/// Builds one item from a data row through the resolved mapping. Mapped cells are moved into
+/// the item (each column maps to at most one field, and mapped columns are not extra).
+fn build_item(mut row: Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str>>) -> (Item, Vec<Finding>) {
     let mut item = Item {
         provenance: Provenance { file: file.clone(), sheet: sheet.clone(), row: row.number, fields: m.sources.clone(), form: false },
         ..Default::default()
     };
     let mut problems: Vec<(Field, ValueProblem)> = Vec::new();
     for (c, f) in &m.fields {
-        if let Some(p) = normalize::apply(&mut item, *f, row.get(*c)) {
+        let cell = row.cells.get_mut(*c).map(std::mem::take).unwrap_or_default();
+        if let Some(p) = normalize::apply_owned(&mut item, *f, cell) {
             problems.push((*f, p));
         }
     }

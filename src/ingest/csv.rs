@@ -144,11 +144,11 @@ fn parse_with<R: Read>(
     on_row: &mut dyn FnMut(Row),
     issues: &mut Vec<CsvIssue>,
 ) -> std::io::Result<()> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).buffer_capacity(1 << 16).from_reader(reader);
+    let breaks = LineBreaks::default();
+    let tap = Tap { inner: reader, offset: 0, seen: breaks.clone() };
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).buffer_capacity(1 << 16).from_reader(tap);
     let mut rec = csv::ByteRecord::new();
     let mut number = 0u32;
-    // The csv crate skips blank lines; a person sees them as rows, so they are counted back in.
-    let mut next_line = 1u64;
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
@@ -158,13 +158,13 @@ fn parse_with<R: Read>(
                 _ => continue,
             },
         }
-        // After a read the reader stands on the record's last line; line breaks inside quoted
-        // fields tell where it started, and the gap to the previous record is its blank lines.
-        let end = rdr.position().line();
-        let inner = rec.iter().map(|f| f.iter().filter(|b| **b == b'\n').count() as u64).sum::<u64>();
-        let start = end.saturating_sub(inner);
-        number += 1 + start.saturating_sub(next_line) as u32;
-        next_line = end + 1;
+        // The csv crate skips blank lines, and its line count differs between LF, CRLF and CR
+        // files; a person sees blank lines as rows and a quoted multi-line field as one row, so
+        // the row advances by the line breaks just before the record (its predecessor's end and
+        // any blank lines).
+        let start = rec.position().map_or(0, |p| p.byte());
+        let gap = breaks.gap_before(start);
+        number = if number == 0 { 1 + gap } else { number.saturating_add(gap.max(1)) };
         let mut cells = Vec::with_capacity(rec.len());
         for (col, field) in rec.iter().enumerate() {
             let field = if field.len() > max_field {
@@ -178,7 +178,7 @@ fn parse_with<R: Read>(
             } else {
                 field
             };
-            if field.is_empty() {
+            if field.is_empty() || field == b"\0" {
                 cells.push(Cell::Empty);
                 continue;
             }
@@ -198,11 +198,70 @@ fn parse_with<R: Read>(
                 }
                 s.into_owned()
             };
+            // NUL bytes (the blank-line marker inside a quoted multi-line field, or garbage) never reach a value.
+            let text = if text.contains('\0') { text.replace('\0', "") } else { text };
             cells.push(Cell::Text(text));
         }
         on_row(Row { number, cells });
     }
     Ok(())
+}
+
+/// The CR and LF bytes read so far, by offset, shared between [`Tap`] and the record loop.
+#[derive(Debug, Default, Clone)]
+struct LineBreaks(std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<(u64, u8)>>>);
+
+impl LineBreaks {
+    /// The line breaks in the run of CR/LF bytes that ends where the record starting at (or
+    /// after the CR/LF bytes at) `start` has its first byte; earlier entries are dropped.
+    fn gap_before(&self, start: u64) -> u32 {
+        let mut seen = self.0.borrow_mut();
+        let mut run: Vec<u8> = Vec::new();
+        let mut last: Option<u64> = None;
+        let mut cursor = start;
+        while let Some(&(offset, byte)) = seen.front() {
+            if offset < start || offset == cursor {
+                if offset == cursor {
+                    cursor += 1;
+                }
+                if last.is_none_or(|l| l + 1 != offset) {
+                    run.clear();
+                }
+                run.push(byte);
+                last = Some(offset);
+                seen.pop_front();
+            } else {
+                break;
+            }
+        }
+        // Only a run that touches the record's first byte separates it from its predecessor.
+        if last.is_none_or(|l| l + 1 != cursor) {
+            return 0;
+        }
+        let lone_cr = |i: usize| run[i] == b'\r' && run.get(i + 1) != Some(&b'\n');
+        (0..run.len()).filter(|&i| run[i] == b'\n' || lone_cr(i)).count().min(u32::MAX as usize) as u32
+    }
+}
+
+/// A reader that notes the offset of every CR and LF byte passing through.
+struct Tap<R> {
+    inner: R,
+    offset: u64,
+    seen: LineBreaks,
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut seen = self.seen.0.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            if matches!(b, b'\r' | b'\n') {
+                seen.push_back((self.offset + i as u64, *b));
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
 }
 
 #[cfg(test)]
@@ -225,5 +284,19 @@ mod tests {
         assert_eq!(detect(&mixed).0, UTF_8);
         let (long_gbk, _, _) = GB18030.encode("建筑工程施工许可证核发,东河区住房和城乡建设局,行政许可,受理条件");
         assert_eq!(detect(&long_gbk).0, GB18030);
+    }
+
+    #[test]
+    fn rows_count_blank_lines_whatever_the_line_ends() {
+        let rows = |data: &[u8]| {
+            let mut v = Vec::new();
+            parse(data, UTF_8, MAX_FIELD_BYTES, &mut |r| v.push(r.number), &mut Vec::new()).unwrap();
+            v
+        };
+        for data in [&b"h\na\n\nb\n"[..], b"h\r\na\r\n\r\nb\r\n", b"h\ra\r\rb\r", b"h\na\n\nb"] {
+            assert_eq!(rows(data), [1, 2, 4], "{data:?}");
+        }
+        assert_eq!(rows(b"\n\nh\n\"a\nx\"\n\nb\n"), [3, 4, 6]);
+        assert_eq!(rows(b"h\n\"a\r\n\r\nx\"\r\nb"), [1, 2, 3]);
     }
 }

@@ -48,13 +48,25 @@ pub fn check_workbook(path: &Path, limits: &Limits) -> Result<Verdict, String> {
     let zip_format = matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "ods");
     if is_cfb {
         if cfb_is_encrypted(path)? {
-            return Err("工作簿已加密（设有打开密码），请另存为未加密的文件 / encrypted workbook (password protected): save an unencrypted copy".into());
+            return Err(
+                "工作簿已加密（设有打开密码），请另存为未加密的文件 / encrypted workbook (password protected): save an unencrypted copy"
+                    .into(),
+            );
         }
         if zip_format {
             return Err(format!(
                 "文件是 OLE 复合文档而不是 .{ext}（可能是改了扩展名的 .xls）/ an OLE compound file, not .{ext} (perhaps a renamed .xls)"
             ));
         }
+        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+        if size > limits.max_uncompressed_mib.saturating_mul(1 << 20) {
+            return Err(format!(
+                "文件超过 {} MiB 上限 / file larger than the limit of {} MiB (limits.max_uncompressed_mib)",
+                limits.max_uncompressed_mib, limits.max_uncompressed_mib
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        check_cfb(&bytes).map_err(|e| format!("OLE 复合文档已损坏 / corrupt OLE compound file: {e}"))?;
         return Ok(Verdict::Workbook);
     }
     if is_zip {
@@ -68,7 +80,9 @@ pub fn check_workbook(path: &Path, limits: &Limits) -> Result<Verdict, String> {
     if zip_format {
         return Err(match sniffed {
             Sniff::Markup(kind) => format!("文件是 {kind} 而不是 .{ext} / {kind}, not a .{ext} workbook"),
-            Sniff::Text => format!("文件是文本而不是 .{ext}（zip），可改扩展名为 .csv / text, not a .{ext} (zip) workbook: rename it to .csv"),
+            Sniff::Text => {
+                format!("文件是文本而不是 .{ext}（zip），可改扩展名为 .csv / text, not a .{ext} (zip) workbook: rename it to .csv")
+            }
             Sniff::Binary => format!("文件不是 .{ext}（zip）格式，可能已损坏 / not a .{ext} (zip) workbook: the file may be corrupt"),
         });
     }
@@ -106,14 +120,9 @@ fn sniff_text(head: &[u8]) -> Sniff {
         &body[start..]
     };
     let lower: Vec<u8> = trimmed.iter().take(64).map(u8::to_ascii_lowercase).collect();
-    for (prefix, kind) in [
-        (&b"<html"[..], "HTML"),
-        (b"<!doctype", "HTML"),
-        (b"<table", "HTML"),
-        (b"<meta", "HTML"),
-        (b"<head", "HTML"),
-        (b"<?xml", "XML"),
-    ] {
+    for (prefix, kind) in
+        [(&b"<html"[..], "HTML"), (b"<!doctype", "HTML"), (b"<table", "HTML"), (b"<meta", "HTML"), (b"<head", "HTML"), (b"<?xml", "XML")]
+    {
         if lower.starts_with(prefix) {
             return Sniff::Markup(kind);
         }
@@ -150,6 +159,127 @@ fn cfb_is_encrypted(path: &Path) -> Result<bool, String> {
         let cut = carry.len().saturating_sub(keep);
         carry.drain(..cut);
     }
+}
+
+const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
+const DIFSECT: u32 = 0xFFFF_FFFC;
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    b.get(at..at + 4).map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// Walks the sector chains an OLE compound file reader follows (directory, mini stream, mini
+/// FAT and every stream) the way calamine does, and refuses a chain that loops or points
+/// outside its table: calamine follows those without a bound (memory grows until the process
+/// dies) or indexes past the table (a panic).
+fn check_cfb(file: &[u8]) -> Result<(), String> {
+    if file.len() < 512 {
+        return Err("文件过短 / too short".into());
+    }
+    let size: usize = match u16::from_le_bytes([file[30], file[31]]) {
+        9 => 512,
+        12 => 4096,
+        s => return Err(format!("扇区大小无效 / invalid sector shift {s}")),
+    };
+    // Sector `id` starts after the header, which fills one sector. calamine slices past its
+    // buffer (a panic) when asked for a sector that starts beyond the end, so those are refused.
+    let body = file.get(size.min(file.len())..).unwrap_or(&[]);
+    let sectors = body.len().div_ceil(size);
+    let unit = |id: u32| (body.len().saturating_sub(id as usize * size)).min(size);
+    let sector = |id: u32| -> Result<&[u8], String> {
+        if id as usize >= sectors {
+            return Err(format!("扇区 {id} 超出文件 / sector {id} beyond the end of the file"));
+        }
+        let start = id as usize * size;
+        Ok(&body[start..(start + size).min(body.len())])
+    };
+    let words = |b: &[u8]| b.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect::<Vec<u32>>();
+    // DIFAT: the header's 109 entries, then a chain of DIFAT sectors (bounded, as in calamine).
+    let mut difat = words(&file[76..512]);
+    let mut id = u32_at(file, 68);
+    let mut steps = 0usize;
+    while id < RESERVED_SECTORS {
+        steps += 1;
+        if steps > sectors + 1 {
+            return Err("DIFAT 链循环 / DIFAT chain loops".into());
+        }
+        difat.extend(words(sector(id)?));
+        id = difat.pop().ok_or("DIFAT 为空 / empty DIFAT")?;
+    }
+    let mut fat = Vec::new();
+    for id in difat.into_iter().filter(|id| *id < DIFSECT) {
+        fat.extend(words(sector(id)?));
+    }
+    // Follows a chain through `table` until `len` bytes (None: its end); `count` sectors exist,
+    // `unit_of` is each one's length. Returns the bytes gathered.
+    let walk = |start: u32, table: &[u32], count: usize, unit_of: &dyn Fn(u32) -> usize, len: Option<usize>, what: &str| {
+        let mut id = start;
+        let mut have = 0usize;
+        let mut steps = 0usize;
+        while id != ENDOFCHAIN {
+            if id as usize >= count {
+                return Err(format!("{what}: 扇区 {id} 超出范围 / sector {id} out of range"));
+            }
+            have = have.saturating_add(unit_of(id));
+            if let Some(l) = len
+                && have >= l
+            {
+                return Ok(l);
+            }
+            steps += 1;
+            if steps > count + 1 {
+                return Err(format!("{what}: 扇区链循环 / sector chain loops"));
+            }
+            id = *table
+                .get(id as usize)
+                .ok_or_else(|| format!("{what}: 扇区 {id} 不在分配表中 / sector {id} outside the allocation table"))?;
+        }
+        Ok(have)
+    };
+    walk(u32_at(file, 48), &fat, sectors, &unit, None, "directory")?;
+    // The directory entries, read along the (now known finite) chain.
+    let mut dirs: Vec<&[u8]> = Vec::new();
+    let mut id = u32_at(file, 48);
+    while id != ENDOFCHAIN && (id as usize) < fat.len() {
+        dirs.extend(sector(id)?.chunks_exact(128));
+        id = fat[id as usize];
+    }
+    let Some(root) = dirs.first() else { return Ok(()) };
+    let entry_len = |d: &[u8]| -> usize {
+        if size == 512 {
+            u32_at(d, 120) as usize
+        } else {
+            usize::try_from(u64::from(u32_at(d, 120)) | (u64::from(u32_at(d, 124)) << 32)).unwrap_or(usize::MAX)
+        }
+    };
+    let mini_fat_len = u32_at(file, 64) as usize;
+    let mut mini_fat = Vec::new();
+    let mut mini_sectors = 0usize;
+    if mini_fat_len > 0 {
+        mini_sectors = walk(u32_at(root, 116), &fat, sectors, &unit, Some(entry_len(root)), "mini stream")? / 64;
+        let minifat_bytes = mini_fat_len.saturating_mul(size);
+        walk(u32_at(file, 60), &fat, sectors, &unit, Some(minifat_bytes), "mini FAT")?;
+        let mut id = u32_at(file, 60);
+        while id != ENDOFCHAIN && (id as usize) < fat.len() && mini_fat.len() * 4 < minifat_bytes {
+            mini_fat.extend(words(sector(id)?));
+            id = fat[id as usize];
+        }
+    }
+    for d in dirs.iter().skip(1) {
+        let (kind, len) = (d[66], entry_len(d));
+        if !matches!(kind, 1 | 2) || len == 0 {
+            continue;
+        }
+        let units: Vec<u16> = d[..64].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).take_while(|c| *c != 0).collect();
+        let name = String::from_utf16_lossy(&units);
+        if len < 4096 {
+            walk(u32_at(d, 116), &mini_fat, mini_sectors, &|_| 64, Some(len), &name)?;
+        } else {
+            walk(u32_at(d, 116), &fat, sectors, &unit, Some(len), &name)?;
+        }
+    }
+    Ok(())
 }
 
 /// Checks a zip workbook's central directory against the limits, then the `<dimension>` of
@@ -257,6 +387,42 @@ mod tests {
         assert_eq!(declared_dimension(br#"<dimension ref="A1"/>"#), Some((1, 1)));
         assert_eq!(declared_dimension(br#"<dimension ref="1:2"/>"#), None);
         assert_eq!(declared_dimension(br#"<sheetData/>"#), None);
+    }
+
+    /// A minimal CFB: header, one FAT sector (id 0), one directory sector (id 1) with a root
+    /// and one empty stream; `dir_next` is the FAT entry after the directory sector.
+    fn cfb(dir_next: u32) -> Vec<u8> {
+        let mut f = vec![0u8; 512 * 3];
+        f[..8].copy_from_slice(&CFB_MAGIC);
+        for (at, v) in [(24usize, 0x3Eu16), (26, 3), (28, 0xFFFE), (30, 9), (32, 6)] {
+            f[at..at + 2].copy_from_slice(&v.to_le_bytes());
+        }
+        for (at, v) in [(44usize, 1u32), (48, 1), (56, 4096), (60, ENDOFCHAIN), (68, ENDOFCHAIN), (76, 0)] {
+            f[at..at + 4].copy_from_slice(&v.to_le_bytes());
+        }
+        for i in 1..109 {
+            f[76 + 4 * i..80 + 4 * i].copy_from_slice(&u32::MAX.to_le_bytes());
+        }
+        for (i, v) in [0xFFFF_FFFDu32, dir_next].into_iter().chain(std::iter::repeat_n(u32::MAX, 126)).enumerate() {
+            f[512 + 4 * i..516 + 4 * i].copy_from_slice(&v.to_le_bytes());
+        }
+        for (k, name) in ["Root Entry", "Workbook"].iter().enumerate() {
+            let e = 1024 + 128 * k;
+            for (i, u) in name.encode_utf16().enumerate() {
+                f[e + 2 * i..e + 2 * i + 2].copy_from_slice(&u.to_le_bytes());
+            }
+            f[e + 66] = if k == 0 { 5 } else { 2 };
+            f[e + 116..e + 120].copy_from_slice(&ENDOFCHAIN.to_le_bytes());
+        }
+        f
+    }
+
+    #[test]
+    fn cfb_chains() {
+        assert_eq!(check_cfb(&cfb(ENDOFCHAIN)), Ok(()));
+        assert!(check_cfb(&cfb(1)).unwrap_err().contains("loops"));
+        assert!(check_cfb(&cfb(7)).unwrap_err().contains("out of range"));
+        assert!(check_cfb(&cfb(ENDOFCHAIN)[..700]).is_err());
     }
 
     #[test]

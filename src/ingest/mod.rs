@@ -7,6 +7,7 @@ pub mod csv;
 pub mod form;
 pub mod headers;
 pub mod limits;
+pub mod lines;
 pub mod spreadsheet;
 pub mod table;
 
@@ -154,13 +155,7 @@ impl Reader {
                 let mut issues = Vec::new();
                 let idx = &mut self.index;
                 let max_field = usize::try_from(self.opts.limits.max_field_kib.saturating_mul(1024)).unwrap_or(usize::MAX);
-                let res = csv::read(
-                    path,
-                    self.opts.encoding,
-                    max_field,
-                    &mut |row| b.push_row(row, idx, emit),
-                    &mut issues,
-                );
+                let res = csv::read(path, self.opts.encoding, max_field, &mut |row| b.push_row(row, idx, emit), &mut issues);
                 // Resolve the mapping first, so that each issue names its field.
                 b.finish_sheet(&mut self.index, emit);
                 for issue in issues {
@@ -190,6 +185,11 @@ impl Reader {
             }
             None => unreadable("unsupported file type".into(), emit),
         }
+    }
+
+    /// Whether any materials table has been read (items read later may be joined with it).
+    pub fn has_materials(&self) -> bool {
+        !self.index.is_empty()
     }
 
     /// Findings for materials rows that matched no item (call after every file is read).

@@ -29,9 +29,7 @@ pub fn read(path: &Path, visitor: &mut dyn SheetVisitor) -> Result<(), String> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if ext == "xlsx" || ext == "xlsm" {
         let mut wb: Xlsx<BufReader<File>> = calamine::open_workbook(path).map_err(|e: calamine::XlsxError| e.to_string())?;
-        let mut names: Vec<String> = wb.sheet_names().to_vec();
-        // Materials sheets first, so that items read later can be joined with them.
-        names.sort_by_key(|n| (!n.contains("基本目录"), !n.contains("材料")));
+        let names = sheet_order(wb.sheets_metadata());
         for name in names {
             visitor.begin_sheet(&name);
             let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
@@ -41,8 +39,7 @@ pub fn read(path: &Path, visitor: &mut dyn SheetVisitor) -> Result<(), String> {
         return Ok(());
     }
     let mut wb: Sheets<BufReader<File>> = open_workbook_auto(path).map_err(|e| e.to_string())?;
-    let mut names: Vec<String> = wb.sheet_names().to_vec();
-    names.sort_by_key(|n| (!n.contains("基本目录"), !n.contains("材料")));
+    let names = sheet_order(wb.sheets_metadata());
     for name in names {
         visitor.begin_sheet(&name);
         let merges = match &mut wb {
@@ -70,6 +67,20 @@ pub fn read(path: &Path, visitor: &mut dyn SheetVisitor) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The sheets to read, in reading order: base catalogs first (the cross-level pass compares
+/// items on arrival), then materials sheets (joined to items read later). Hidden sheets (lookup
+/// lists behind dropdowns) and instruction sheets (填写说明) hold no items and are skipped.
+fn sheet_order(sheets: &[calamine::Sheet]) -> Vec<String> {
+    let mut names: Vec<String> = sheets
+        .iter()
+        .filter(|s| s.visible == calamine::SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .filter(|n| !matches!(n.trim(), "说明" | "填写说明" | "填表说明" | "填报说明" | "使用说明" | "下拉选项"))
+        .collect();
+    names.sort_by_key(|n| (!n.contains("基本目录"), !n.contains("材料")));
+    names
 }
 
 fn stream_xlsx(wb: &mut Xlsx<BufReader<File>>, name: &str, merges: &[Dimensions], visitor: &mut dyn SheetVisitor) -> Result<(), String> {

@@ -73,14 +73,32 @@ fn apply_number(item: &mut Item, field: Field, n: f64) -> Option<ValueProblem> {
     }
 }
 
+/// [`apply`] for an owned cell: the same result, but a text cell's string is moved into the
+/// item instead of copied when it is already clean (the common case when reading tables).
+pub fn apply_owned(item: &mut Item, field: Field, cell: Cell) -> Option<ValueProblem> {
+    match cell {
+        Cell::Text(t) => {
+            let t = text::clean_owned(t)?;
+            apply_clean(item, field, t)
+        }
+        other => apply(item, field, &other),
+    }
+}
+
 fn apply_text(item: &mut Item, field: Field, raw: &str) -> Option<ValueProblem> {
-    let Some(t) = text::clean(raw) else { return None };
+    let t = text::clean(raw)?;
+    apply_clean(item, field, t)
+}
+
+/// Normalizes text already passed through [`text::clean`].
+fn apply_clean(item: &mut Item, field: Field, t: String) -> Option<ValueProblem> {
     let bad = || Some(ValueProblem::Unreadable(t.clone()));
     match field.kind() {
         Kind::Text | Kind::Url => {
             if field == Field::Intermediary && text::says_none(&t) {
                 return None;
             }
+            let t = if field == Field::LegalBasis { text::fold_all(&t) } else { t };
             set_text(item, field, t);
             None
         }

@@ -12,18 +12,35 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// Folds a full-width letter, digit or space to half width, leaving punctuation alone.
+#[inline]
+pub fn fold_alnum_char(c: char) -> char {
+    match c {
+        '\u{3000}' | '\u{00A0}' => ' ',
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// Folds the width of every character, punctuation included (for 设定依据, fields.md §1).
+pub fn fold_all(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
 /// Folds width, trims, collapses runs of spaces and tabs inside a line, and normalizes line
 /// ends to `\n`; blank lines at the ends are dropped. Returns `None` for an empty result.
 pub fn clean(raw: &str) -> Option<String> {
-    // Fast path: already-clean ASCII/CJK text without width variants or odd spaces.
-    let needs_work = raw.chars().any(|c| matches!(c, '\u{3000}' | '\u{00A0}' | '\u{FF01}'..='\u{FF5E}' | '\r' | '\t' | '\u{0}'))
-        || raw.contains("  ")
-        || raw.starts_with(char::is_whitespace)
-        || raw.ends_with(char::is_whitespace);
-    if !needs_work {
+    if !needs_cleaning(raw) {
         return if raw.is_empty() { None } else { Some(raw.to_string()) };
     }
-    let folded: String = raw.chars().filter(|c| *c != '\u{0}').map(fold_char).collect();
+    clean_slow(raw)
+}
+
+/// The slow path of [`clean`].
+fn clean_slow(raw: &str) -> Option<String> {
+    // Full-width letters, digits and spaces are folded; Chinese punctuation (，；：（）) is kept,
+    // as published text needs it (comparisons fold it with `compare_key`).
+    let folded: String = raw.chars().filter(|c| *c != '\u{0}').map(fold_alnum_char).collect();
     let folded = folded.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<String> =
         folded.split('\n').map(|l| l.split([' ', '\t']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")).collect();
@@ -35,9 +52,78 @@ pub fn clean(raw: &str) -> Option<String> {
     }
 }
 
+/// [`clean`] for an owned string: returns the same result, reusing `raw` when it is already
+/// clean (the common case), so that reading a cell costs no second allocation.
+pub fn clean_owned(raw: String) -> Option<String> {
+    if !needs_cleaning(&raw) {
+        return if raw.is_empty() { None } else { Some(raw) };
+    }
+    clean(&raw)
+}
+
+/// Whether [`clean`] must run its slow path. The historical screen (width variants, odd spaces,
+/// whitespace at the ends) sends any text with full-width punctuation there, though the slow
+/// path keeps punctuation; so the slow path runs only when the screen says so *and* it could
+/// change the text: a character it folds or drops (`\0`, `\r`, tabs, whatever
+/// `fold_alnum_char` changes), a run of spaces, a space beside a line break, or a space or line
+/// break at either end. Without any of those every line is already trimmed and collapsed and
+/// no blank line sits at an end, so the slow path would return the text unchanged.
+fn needs_cleaning(raw: &str) -> bool {
+    let mut screened = raw.starts_with(char::is_whitespace) || raw.ends_with(char::is_whitespace);
+    let mut changes = raw.starts_with([' ', '\n']) || raw.ends_with([' ', '\n']);
+    let mut prev = '\n';
+    for c in raw.chars() {
+        if matches!(c, '\u{3000}' | '\u{00A0}' | '\u{FF01}'..='\u{FF5E}' | '\r' | '\t' | '\u{0}') || (c == ' ' && prev == ' ') {
+            screened = true;
+        }
+        if matches!(c, '\r' | '\t' | '\u{0}') || fold_alnum_char(c) != c || (c == ' ' && prev == ' ') || (c == ' ' && prev == '\n') || (c == '\n' && prev == ' ') {
+            changes = true;
+        }
+        if screened && changes {
+            return true;
+        }
+        prev = c;
+    }
+    false
+}
+
+/// Characters without case in the CJK blocks (U+2E80..U+9FFF, Hangul, compatibility ideographs):
+/// `to_lowercase` maps each to itself, so it can be skipped.
+#[inline]
+fn is_caseless(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// Pushes `c` lower-cased; ASCII and caseless CJK without the Unicode case tables.
+#[inline]
+fn push_lower(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else if is_caseless(c) {
+        out.push(c);
+    } else {
+        out.extend(c.to_lowercase());
+    }
+}
+
+/// A character [`fold_header`] leaves unchanged wherever it stands: not whitespace, not
+/// removed, not a width variant, not upper-case, not `*` or a colon (trimmed at the ends).
+#[inline]
+fn plain_header_char(c: char) -> bool {
+    if c.is_ascii() {
+        !c.is_ascii_uppercase() && !c.is_whitespace() && !matches!(c, '(' | ')' | '[' | ']' | '_' | '-' | ':' | '*')
+    } else {
+        c != '\u{3000}' && is_caseless(c) && !matches!(c, '【' | '】' | '《' | '》')
+    }
+}
+
 /// The key a header is matched by: width folded, spaces, brackets and their contents when they
 /// are a note (`（必填）`, `(选填)`, `*`), and a trailing colon removed, ASCII lower-cased.
 pub fn fold_header(raw: &str) -> String {
+    // Fast path: nothing to fold, trim, strip or lower-case (every note suffix holds a bracket or `*`).
+    if raw.chars().all(plain_header_char) {
+        return raw.to_string();
+    }
     let folded: String = raw.chars().map(fold_char).collect();
     let mut s = folded.trim().trim_end_matches([':', '：']).to_string();
     // Drop a trailing bracketed note such as (必填) or (选填).
@@ -49,14 +135,20 @@ pub fn fold_header(raw: &str) -> String {
     s.trim_start_matches('*')
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '[' | ']' | '【' | '】' | '《' | '》' | '_' | '-' | ':' | '：'))
-        .flat_map(|c| c.to_lowercase())
-        .collect()
+        .fold(String::with_capacity(raw.len()), |mut out, c| {
+            push_lower(&mut out, c);
+            out
+        })
 }
 
 /// The key two texts are compared by across levels: width folded, every space and punctuation
 /// mark removed (so only real differences in wording remain).
 pub fn compare_key(raw: &str) -> String {
-    raw.chars().map(fold_char).filter(|c| !c.is_whitespace() && !is_punct(*c)).flat_map(|c| c.to_lowercase()).collect()
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars().map(fold_char).filter(|c| !c.is_whitespace() && !is_punct(*c)) {
+        push_lower(&mut out, c);
+    }
+    out
 }
 
 fn is_punct(c: char) -> bool {
@@ -105,6 +197,44 @@ pub fn says_none(s: &str) -> bool {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The fast path returns exactly what the historical screen-then-slow-path returned.
+        #[test]
+        fn fast_clean_matches_the_screened_slow_path(v in proptest::collection::vec(0usize..12, 0..12)) {
+            const CHARS: [char; 12] = [' ', '\n', '\r', '\t', 'a', '，', 'Ａ', '\u{3000}', '中', '\u{0}', '\u{2003}', '（'];
+            let raw: String = v.into_iter().map(|i| CHARS[i]).collect();
+            let screened = raw.chars().any(|c| matches!(c, '\u{3000}' | '\u{00A0}' | '\u{FF01}'..='\u{FF5E}' | '\r' | '\t' | '\u{0}'))
+                || raw.contains("  ")
+                || raw.starts_with(char::is_whitespace)
+                || raw.ends_with(char::is_whitespace);
+            let expected = if screened { clean_slow(&raw) } else if raw.is_empty() { None } else { Some(raw.clone()) };
+            proptest::prop_assert_eq!(clean(&raw), expected.clone());
+            proptest::prop_assert_eq!(clean_owned(raw), expected);
+        }
+
+        /// The fast paths of `fold_header` and `compare_key` agree with the plain definitions.
+        #[test]
+        fn fast_keys_match(v in proptest::collection::vec(0usize..14, 0..10)) {
+            const CHARS: [char; 14] = [' ', 'A', 'a', '事', '（', '(', '*', '：', ':', '-', '，', 'Ａ', 'İ', '【'];
+            let raw: String = v.into_iter().map(|i| CHARS[i]).collect();
+            let plain: String = raw.chars().map(fold_char).filter(|c| !c.is_whitespace() && !is_punct(*c)).flat_map(|c| c.to_lowercase()).collect();
+            proptest::prop_assert_eq!(compare_key(&raw), plain);
+            let folded: String = raw.chars().map(fold_char).collect();
+            let mut s = folded.trim().trim_end_matches([':', '：']).to_string();
+            for note in ["(必填)", "(选填)", "(必须)", "(可选)", "(非必填)", "*", "(必填项)", "【必填】", "[必填]"] {
+                if let Some(stripped) = s.strip_suffix(note) {
+                    s = stripped.to_string();
+                }
+            }
+            let slow: String = s.trim_start_matches('*')
+                .chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '[' | ']' | '【' | '】' | '《' | '》' | '_' | '-' | ':' | '：'))
+                .flat_map(|c| c.to_lowercase())
+                .collect();
+            proptest::prop_assert_eq!(fold_header(&raw), slow);
+        }
+    }
+
     #[test]
     fn clean_folds_width_and_space() {
         assert_eq!(clean("  ＡＢＣ　１２３  ").as_deref(), Some("ABC 123"));
@@ -114,6 +244,7 @@ mod tests {
         assert_eq!(clean("事项名称").as_deref(), Some("事项名称"));
         assert_eq!(clean("a\u{0}b").as_deref(), Some("ab"));
         assert_eq!(clean("x  y").as_deref(), Some("x y"));
+        assert_eq!(clean("条件：一、具有营业执照；（二）").as_deref(), Some("条件：一、具有营业执照；（二）"), "Chinese punctuation kept");
     }
 
     #[test]

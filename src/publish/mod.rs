@@ -155,7 +155,15 @@ pub fn material_choices(label: &str) -> Option<Vec<&'static str>> {
 
 /// A field's definition for people: label, key, kind, requirement and allowed values.
 pub fn field_definition(f: Field) -> String {
-    let mut s = format!("{}（{}）\n类型：{}（{}）\n{}：{}", f.label(), f.key(), kind_zh(f.kind()), kind_key(f.kind()), group_zh(f.group()), required_zh(f.required()));
+    let mut s = format!(
+        "{}（{}）\n类型：{}（{}）\n{}：{}",
+        f.label(),
+        f.key(),
+        kind_zh(f.kind()),
+        kind_key(f.kind()),
+        group_zh(f.group()),
+        required_zh(f.required())
+    );
     if let Some(c) = choices(f).or_else(|| multi_choices(f)) {
         s.push_str("\n可选值：");
         s.push_str(&c.join("、"));
@@ -179,7 +187,7 @@ pub fn clip_utf16(s: &str, max: usize) -> String {
 
 /// A header-cell note with the field's definition.
 pub fn field_note(f: Field) -> Note {
-    Note::new(field_definition(f)).add_author_prefix(false).set_width(300).set_height(140)
+    Note::new(field_definition(f)).set_author("qingdan").add_author_prefix(false).set_width(300).set_height(140)
 }
 
 /// The bold, shaded, bordered, wrapped format of header rows.
@@ -211,7 +219,8 @@ impl ListSheet {
     /// A validation allowing one of `values`: inline when short enough, else a reference to a
     /// column of the hidden [`LIST_SHEET`] (written later by [`ListSheet::write`]).
     pub fn list(&mut self, values: &[&str]) -> Result<DataValidation, XlsxError> {
-        let inline: usize = values.iter().map(|v| v.encode_utf16().count() + v.matches('"').count()).sum::<usize>() + values.len().saturating_sub(1);
+        let inline: usize =
+            values.iter().map(|v| v.encode_utf16().count() + v.matches('"').count()).sum::<usize>() + values.len().saturating_sub(1);
         if inline <= INLINE_LIST_LIMIT {
             return DataValidation::new().allow_list_strings(values);
         }

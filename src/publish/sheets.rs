@@ -146,14 +146,14 @@ pub fn guide_sheet(ws: &mut Worksheet, items: &[&Item]) -> Result<(), XlsxError>
         if row > 1 {
             breaks.push(row);
         }
-        let heading = match (&item.name, &item.impl_code) {
-            (Some(n), Some(c)) => format!("{n}（{c}）"),
-            (Some(n), None) => n.clone(),
-            (None, Some(c)) => c.clone(),
-            (None, None) => format!("第{}行事项", item.provenance.row),
-        };
-        ws.merge_range(row, 0, row, 1, &heading, &title)?;
-        ws.set_row_height(row, (wrapped_lines(&heading, GUIDE_VALUE_WIDTH + GUIDE_LABEL_WIDTH) as f64 * 18.0).min(409.0))?;
+        // Title row: name and impl_code side by side (no merged cells: merges cost quadratic time
+        // in the writer for large catalogs).
+        let name = item.name.clone().unwrap_or_else(|| format!("第{}行事项", item.provenance.row));
+        let code = item.impl_code.clone().or_else(|| item.basic_code.clone()).unwrap_or_default();
+        ws.write_string_with_format(row, 0, &name, &title)?;
+        ws.write_string_with_format(row, 1, &code, &title)?;
+        let lines = wrapped_lines(&name, GUIDE_LABEL_WIDTH - 2).max(wrapped_lines(&code, GUIDE_VALUE_WIDTH - 2));
+        ws.set_row_height(row, (lines as f64 * 18.0).clamp(20.0, 409.0))?;
         row += 1;
         for f in Field::ALL {
             let Some(v) = item.display(*f) else { continue };
@@ -242,11 +242,13 @@ pub fn stats_sheet(ws: &mut Worksheet, rows: &[Indicators], total: &Indicators) 
         let mut chart = Chart::new(ChartType::Column);
         chart.title().set_name("便利化指标（按行政区划）");
         for col in [6u16, 8, 10, 12, 14] {
-            chart
-                .add_series()
-                .set_name((NAME, 0, col))
-                .set_categories((NAME, 1, 1, rows.len() as u32, 1))
-                .set_values((NAME, 1, col, rows.len() as u32, col));
+            chart.add_series().set_name((NAME, 0, col)).set_categories((NAME, 1, 1, rows.len() as u32, 1)).set_values((
+                NAME,
+                1,
+                col,
+                rows.len() as u32,
+                col,
+            ));
         }
         chart.y_axis().set_num_format("0%").set_min(0).set_max(1);
         chart.set_width((480 + rows.len() as u32 * 60).min(2000));

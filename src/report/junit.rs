@@ -90,13 +90,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
             }
             if f.severity == Severity::Error {
                 let _ = writeln!(out, ">");
-                let _ = writeln!(
-                    out,
-                    "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                    f.rule,
-                    escape(&message),
-                    escape(&detail)
-                );
+                let _ = writeln!(out, "      <failure type=\"{}\" message=\"{}\">{}</failure>", f.rule, escape(&message), escape(&detail));
             } else {
                 let _ = writeln!(out, ">");
                 let _ = writeln!(out, "      <system-out>{}</system-out>", escape(&detail));
