@@ -16,7 +16,7 @@ QUICK=0
 if ((QUICK)); then
   SMALL=10000 LARGE=50000 GB=50000 XLSX=10000 RUNS_SMALL=5 RUNS_LARGE=3 OUT_MD=BENCHMARKS.quick.md
 else
-  SMALL=100000 LARGE=1000000 GB=1000000 XLSX=200000 RUNS_SMALL=5 RUNS_LARGE=3 OUT_MD=BENCHMARKS.md
+  SMALL=100000 LARGE=1000000 GB=1000000 XLSX=200000 RUNS_SMALL=3 RUNS_LARGE=2 OUT_MD=BENCHMARKS.md
 fi
 
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -30,11 +30,13 @@ if [[ ! -x /usr/bin/time ]]; then
 fi
 
 cargo build --release --bin qingdan --example floor
-Q=$PWD/target/release/qingdan
-F=$PWD/target/release/examples/floor
 DATA=$PWD/bench/data
 RES=$DATA/results
-mkdir -p "$DATA" "$RES"
+mkdir -p "$DATA/bin" "$RES"
+# Copies, so that a rebuild during the (long) run does not change what is measured.
+cp target/release/qingdan target/release/examples/floor "$DATA/bin/"
+Q=$DATA/bin/qingdan
+F=$DATA/bin/floor
 : >"$RES/rows.tsv"
 
 gen() { # name items format
@@ -66,8 +68,9 @@ measure() {
     printf '%s\t%s\t%s\t%s\t%s\n' "$label" "skipped" "" "$floor" "$cmd" >>"$RES/rows.tsv"
     return
   fi
-  hyperfine -i -N --warmup 1 --runs "$runs" --export-json "$RES/$label.json" "$cmd" >/dev/null 2>&1 ||
-    hyperfine -i --warmup 1 --runs "$runs" --export-json "$RES/$label.json" "$cmd" >/dev/null
+  # The run above warmed the page cache; hyperfine adds no warmup of its own.
+  hyperfine -i -N --runs "$runs" --export-json "$RES/$label.json" "$cmd" >/dev/null 2>&1 ||
+    hyperfine -i --runs "$runs" --export-json "$RES/$label.json" "$cmd" >/dev/null
   local median rss
   median=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" "$RES/$label.json")
   rss=$(/usr/bin/time -v bash -c "$cmd >/dev/null 2>&1" 2>&1 | awk -F': ' '/Maximum resident set size/ {print $2}') || true

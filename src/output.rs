@@ -50,6 +50,14 @@ pub fn write_atomic(target: &Path, write: impl FnOnce(&mut dyn Write) -> std::io
         w.flush().map_err(io)?;
     }
     tmp.as_file().sync_all().map_err(io)?;
+    // A temporary file is private (0600); the output gets the permissions of the file it
+    // replaces, or the usual 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(target).map(|m| m.permissions().mode() & 0o777).unwrap_or(0o644);
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(io)?;
+    }
     tmp.persist(target).map_err(|e| io(e.error))?;
     Ok(())
 }

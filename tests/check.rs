@@ -64,7 +64,7 @@ fn four_same_compares_after_folding() {
     // The legal basis differs only in spaces and punctuation: not reported.
     assert_eq!(brief(&v), ["QD202 a.csv 2 A 150202000000", "QD202 a.csv 3 D 150202000000"]);
     let msg = v["findings"][0]["message"].as_str().unwrap();
-    assert!(msg.contains("甲许可(新)") && msg.contains("“甲许可”"), "{msg}");
+    assert!(msg.contains("甲许可（新）") && msg.contains("“甲许可”"), "{msg}");
 }
 
 #[test]
@@ -131,7 +131,10 @@ fn example_repository_report_snapshot() {
     insta::assert_json_snapshot!("baotou_check", v);
     // Every rule the example README promises is present.
     let rules: std::collections::BTreeSet<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
-    for r in ["QD010", "QD011", "QD100", "QD101", "QD102", "QD104", "QD106", "QD107", "QD108", "QD109", "QD110", "QD201", "QD202", "QD203", "QD204", "QD205", "QD206"] {
+    for r in [
+        "QD010", "QD011", "QD100", "QD101", "QD102", "QD104", "QD106", "QD107", "QD108", "QD109", "QD110", "QD201", "QD202", "QD203",
+        "QD204", "QD205", "QD206",
+    ] {
         assert!(rules.contains(r), "{r} missing from the example");
     }
 }
@@ -142,7 +145,7 @@ fn human_report_points_at_cells_and_summarizes() {
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("examples/baotou/东河区.xlsx 实施清单!H5"), "{s}");
     assert!(s.contains("校验位错误"));
-    assert!(s.contains("共检查 8 个文件、34 个事项"));
+    assert!(s.contains("共检查 9 个文件、36 个事项"));
     assert!(s.contains("四级同源"));
     assert!(!s.contains('\u{1b}'), "no colors when stdout is not a terminal");
     let out = qingdan().args(["--lang", "en", "check", "examples/baotou"]).output().unwrap();

@@ -234,13 +234,13 @@ fn one_item_per_sheet() {
     assert_eq!(food["provenance"]["sheet"], "食品经营许可");
     assert_eq!(food["provenance"]["row"], 2);
     assert_eq!(food["provenance"]["layout"], "form");
-    assert_eq!(food["provenance"]["headers"]["name"], "事项名称(必填)");
-    assert_eq!(food["provenance"]["headers"]["promised_limit"], "承诺办结时限:");
+    assert_eq!(food["provenance"]["headers"]["name"], "事项名称（必填）");
+    assert_eq!(food["provenance"]["headers"]["promised_limit"], "承诺办结时限：");
     assert_eq!(food["provenance"]["cells"]["agency_code"], "B6");
     assert_eq!(food["item_type"], "行政许可");
     assert_eq!(food["agency_code"], credit_code());
     assert_eq!(food["service_object"], json!(["企业法人", "自然人"]));
-    assert_eq!(food["conditions"], "1.具有营业执照;\n2.有与经营品种相适应的场所。", "width folded by the one normalizer");
+    assert_eq!(food["conditions"], "1.具有营业执照；\n2.有与经营品种相适应的场所。", "Chinese punctuation kept by the one normalizer");
     assert_eq!(food["statutory_limit"], wd(20));
     assert_eq!(food["promised_limit"], wd(5));
     assert_eq!(food["fee"], false);
@@ -284,7 +284,7 @@ fn merged_values_and_findings_at_value_cells() {
     assert_eq!(it["provenance"]["cells"]["statutory_limit"], "C8");
     assert_eq!(it["provenance"]["cells"]["promised_limit"], "C9");
     assert_eq!(it["provenance"]["headers"]["statutory_limit"], "办结时限/法定");
-    assert_eq!(it["conditions"], "1.具有营业执照;\n2.有经营场所。");
+    assert_eq!(it["conditions"], "1.具有营业执照；\n2.有经营场所。");
     assert_eq!(it["fee"], false);
     assert_eq!(it["consult_phone"], "0472-4123456");
     let findings = check(&f.merged);

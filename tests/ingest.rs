@@ -27,7 +27,10 @@ fn title_rows_blank_rows_and_notes() {
     assert_eq!(items[0]["level"], "县级");
     assert_eq!(items[0]["item_type"], "行政许可");
     assert_eq!(items[0]["statutory_limit"], json!({"value": 20, "unit": "working_day"}));
-    assert_eq!(items[0]["materials"], json!([{"name": "申请书", "original": 1, "required": true}, {"name": "身份证", "copies": 1, "required": true}]));
+    assert_eq!(
+        items[0]["materials"],
+        json!([{"name": "申请书", "original": 1, "required": true}, {"name": "身份证", "copies": 1, "required": true}])
+    );
 }
 
 #[test]
@@ -90,11 +93,17 @@ fn unmapped_columns_are_kept_under_extra() {
 fn own_output_reads_back_to_the_same_items() {
     let dir = tempfile::tempdir().unwrap();
     for (fmt, ext) in [("json", "json"), ("yaml", "yaml"), ("ndjson", "ndjson")] {
-        let out = qingdan().args(["ingest", "tests/fixtures/ingest/two_row_header.xlsx", "tests/fixtures/ingest/gbk.csv", "--format", fmt]).output().unwrap();
+        let out = qingdan()
+            .args(["ingest", "tests/fixtures/ingest/two_row_header.xlsx", "tests/fixtures/ingest/gbk.csv", "--format", fmt])
+            .output()
+            .unwrap();
         let path = dir.path().join(format!("catalog.{ext}"));
         std::fs::write(&path, &out.stdout).unwrap();
         let again = qingdan().args(["ingest", path.to_str().unwrap(), "--format", "json"]).output().unwrap();
-        let first = qingdan().args(["ingest", "tests/fixtures/ingest/two_row_header.xlsx", "tests/fixtures/ingest/gbk.csv", "--format", "json"]).output().unwrap();
+        let first = qingdan()
+            .args(["ingest", "tests/fixtures/ingest/two_row_header.xlsx", "tests/fixtures/ingest/gbk.csv", "--format", "json"])
+            .output()
+            .unwrap();
         assert_eq!(String::from_utf8_lossy(&again.stdout), String::from_utf8_lossy(&first.stdout), "{fmt}");
     }
 }
@@ -106,7 +115,10 @@ fn output_directory_one_file_per_table_and_csv_defused() {
     qingdan().args(["ingest", "tests/fixtures/ingest", "-o", out.to_str().unwrap(), "--format", "csv"]).assert().success();
     let mut names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, ["gbk.csv", "legacy-固阳县.csv", "macro-实施清单.csv", "open-达茂旗.csv", "title_rows.csv", "two_row_header-实施清单.csv"]);
+    assert_eq!(
+        names,
+        ["gbk.csv", "legacy-固阳县.csv", "macro-实施清单.csv", "open-达茂旗.csv", "title_rows.csv", "two_row_header-实施清单.csv"]
+    );
     let src = dir.path().join("f.csv");
     std::fs::write(&src, "事项名称,实施编码,受理条件\n=HYPERLINK(\"x\"),A1,@SUM(1)\n").unwrap();
     let o = qingdan().args(["ingest", src.to_str().unwrap(), "--format", "csv"]).output().unwrap();
@@ -127,12 +139,21 @@ fn bundled_catalog_is_not_stale() {
     qingdan().args(["ingest", "examples/baotou", "-o", dir.path().to_str().unwrap()]).assert().success();
     let mut fresh: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
     fresh.sort();
-    let mut committed: Vec<_> = std::fs::read_dir("catalogs/baotou").unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "yaml")).collect();
+    let mut committed: Vec<_> = std::fs::read_dir("catalogs/baotou")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
     committed.sort();
     assert_eq!(fresh.len(), committed.len(), "catalogs/baotou is stale: regenerate it (see README)");
     for (f, c) in fresh.iter().zip(&committed) {
         assert_eq!(f.file_name(), c.file_name());
-        assert_eq!(std::fs::read_to_string(f).unwrap(), std::fs::read_to_string(c).unwrap(), "{} is stale: regenerate catalogs/baotou (see README)", c.display());
+        assert_eq!(
+            std::fs::read_to_string(f).unwrap(),
+            std::fs::read_to_string(c).unwrap(),
+            "{} is stale: regenerate catalogs/baotou (see README)",
+            c.display()
+        );
     }
 }
 

@@ -38,7 +38,8 @@ fn reads_every_row_and_flags_exactly_the_invalid_codes() {
     let out = Command::cargo_bin("qingdan").unwrap().args(["check", path, "--format", "json"]).output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["summary"]["items"], 1135);
-    let flagged: Vec<u64> = v["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "QD101").map(|f| f["row"].as_u64().unwrap()).collect();
+    let flagged: Vec<u64> =
+        v["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "QD101").map(|f| f["row"].as_u64().unwrap()).collect();
     assert_eq!(flagged, invalid_rows);
     assert!(flagged.len() > 800, "about three quarters are invalid: {}", flagged.len());
     // 部门名称 maps to 主管部门, 事项类型 numeric codes are read.

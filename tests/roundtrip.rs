@@ -260,3 +260,19 @@ fn every_required_field_removed_is_reported() {
         );
     }
 }
+
+/// Found by `own_output_reads_back_the_same`: a single data row whose value folds into its
+/// header (`主管部门` + `:`) was taken for a second header row and the item was lost.
+#[test]
+fn a_data_row_is_not_a_sub_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cells: Vec<String> = GOOD.iter().map(|s| s.to_string()).collect();
+    cells.extend(EXTRA.iter().map(|_| String::new()));
+    cells[4] = ":".into();
+    cells[12] = ",".into();
+    let src = dir.path().join("one.csv");
+    write_csv(&src, &[cells]);
+    let items = read(&[&src]);
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].provenance.row, 2);
+}

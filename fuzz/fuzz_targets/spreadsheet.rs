@@ -1,13 +1,14 @@
 //! Fuzzes the workbook pre-check and opener: the bytes are written to a file named by the first
 //! byte's choice of extension, checked with `ingest::limits::check_workbook` and, when it
-//! passes, read with `ingest::spreadsheet::read`.
+//! passes, read with `ingest::spreadsheet::read` under `ingest::limits::guarded`, as qingdan
+//! does (a reader panic becomes a finding; hangs and runaway memory are still caught here).
 #![no_main]
 
 use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
 use qingdan::config::Limits;
-use qingdan::ingest::limits::{Verdict, check_workbook};
+use qingdan::ingest::limits::{Verdict, check_workbook, guarded};
 use qingdan::ingest::spreadsheet::{SheetVisitor, read};
 use qingdan::ingest::table::Row;
 
@@ -29,6 +30,6 @@ fuzz_target!(|data: &[u8]| {
     f.flush().unwrap();
     let limits = Limits { max_uncompressed_mib: 64, ..Limits::default() };
     if check_workbook(f.path(), &limits) == Ok(Verdict::Workbook) {
-        let _ = read(f.path(), &mut Count(0));
+        let _ = guarded(|| read(f.path(), &mut Count(0)));
     }
 });

@@ -75,37 +75,37 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
             });
         }
     } else {
-    std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<FileResult>(window);
-        let options = &inputs.options;
-        scope.spawn(move || {
-            for chunk in files.chunks(window) {
-                let results: Vec<FileResult> = chunk.par_iter().map(|f| read_checked(options, f, &enabled)).collect();
-                for r in results {
-                    if tx.send(r).is_err() {
-                        return;
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<FileResult>(window);
+            let options = &inputs.options;
+            scope.spawn(move || {
+                for chunk in files.chunks(window) {
+                    let results: Vec<FileResult> = chunk.par_iter().map(|f| read_checked(options, f, &enabled)).collect();
+                    for r in results {
+                        if tx.send(r).is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+            let mut scratch = Vec::new();
+            for (f, result) in files.iter().zip(rx.iter()) {
+                if reader.has_materials() || result.has_materials {
+                    reader.read_file(f, &super::load::display_path(f), &mut |ev| {
+                        let mut found = Vec::new();
+                        if let Event::Item(item) = &ev {
+                            let kind = state.kind;
+                            item_findings(item, kind, &enabled, &mut found);
+                        }
+                        state.consume(ev, &mut found, &mut scratch);
+                    });
+                } else {
+                    for (ev, mut found) in result.events {
+                        state.consume(ev, &mut found, &mut scratch);
                     }
                 }
             }
         });
-        let mut scratch = Vec::new();
-        for (f, result) in files.iter().zip(rx.iter()) {
-            if reader.has_materials() || result.has_materials {
-                reader.read_file(f, &super::load::display_path(f), &mut |ev| {
-                    let mut found = Vec::new();
-                    if let Event::Item(item) = &ev {
-                        let kind = state.kind;
-                        item_findings(item, kind, &enabled, &mut found);
-                    }
-                    state.consume(ev, &mut found, &mut scratch);
-                });
-            } else {
-                for (ev, mut found) in result.events {
-                    state.consume(ev, &mut found, &mut scratch);
-                }
-            }
-        }
-    });
     }
     let State { consistency, items, tables, mut sink, .. } = state;
     sink.extend(reader.orphan_materials());

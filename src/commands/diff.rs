@@ -31,7 +31,7 @@ fn read(path: &Path, config: Option<&Path>, quiet: bool) -> Result<(Vec<Item>, u
         Event::Finding(f) if f.severity == Severity::Error => problems += 1,
         _ => {}
     });
-    Ok((items, problems, inputs.files))
+    Ok((crate::model::catalog::merge_guides(items), problems, inputs.files))
 }
 
 /// Runs `diff`.

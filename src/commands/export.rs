@@ -137,6 +137,7 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
         },
         Event::Finding(_) => {}
     });
+    let mut implementation = crate::model::catalog::merge_guides(implementation);
     let key = |i: &Item| (i.division_code.clone().unwrap_or_default(), i.impl_code.clone().unwrap_or_default());
     implementation.sort_by_key(key);
     base.sort_by(|a, b| a.basic_code.cmp(&b.basic_code));

@@ -206,9 +206,42 @@ const COUNTIES: &[(&str, &str)] = &[
 ];
 
 const PLACE_WORDS: &[&str] = &[
-    "和平", "西脑包", "南门外", "河东", "沙尔沁", "萨拉齐", "金山", "兴胜", "百灵淖", "希拉穆仁", "明安", "达茂", "乌兰", "阿尔丁",
-    "友谊", "少先", "自由路", "钢铁", "幸福", "先锋", "富强", "北梁", "哈林格尔", "麻池", "哈业胡同", "银号", "怀朔", "下湿壕",
-    "石宝", "查干", "巴音", "塔拉", "新建", "红星", "东兴", "团结",
+    "和平",
+    "西脑包",
+    "南门外",
+    "河东",
+    "沙尔沁",
+    "萨拉齐",
+    "金山",
+    "兴胜",
+    "百灵淖",
+    "希拉穆仁",
+    "明安",
+    "达茂",
+    "乌兰",
+    "阿尔丁",
+    "友谊",
+    "少先",
+    "自由路",
+    "钢铁",
+    "幸福",
+    "先锋",
+    "富强",
+    "北梁",
+    "哈林格尔",
+    "麻池",
+    "哈业胡同",
+    "银号",
+    "怀朔",
+    "下湿壕",
+    "石宝",
+    "查干",
+    "巴音",
+    "塔拉",
+    "新建",
+    "红星",
+    "东兴",
+    "团结",
 ];
 
 /// A level of the four-level structure.
@@ -320,7 +353,8 @@ fn make_base(i: usize, seed: u64) -> BaseSpec {
     let (item_type, tcode, suffix) = weighted(&mut rng, &types);
     let dept = rng.below(DEPTS.len());
     let object = OBJECTS[(i * 7 + rng.below(3)) % OBJECTS.len()];
-    let name = if i < OBJECTS.len() * 3 { format!("{object}{suffix}") } else { format!("{object}{suffix}（第{}类）", i / OBJECTS.len()) };
+    let name =
+        if i < OBJECTS.len() * 3 { format!("{object}{suffix}") } else { format!("{object}{suffix}（第{}类）", i / OBJECTS.len()) };
     let law = rng.pick(LAWS);
     let art = 5 + rng.below(80);
     let cond_for_basis = CONDITION_PARTS[rng.below(CONDITION_PARTS.len())];
@@ -399,7 +433,8 @@ fn village_name(county: usize, k: usize, v: usize) -> String {
 
 /// Jurisdictions in file order: the city, the 9 counties, then townships each followed by its villages.
 fn jurisdictions() -> impl Iterator<Item = Jur> {
-    let city = std::iter::once(Jur { code: "150200000000".into(), name: "包头市".into(), full_name: "包头市".into(), level: Lvl::City });
+    let city =
+        std::iter::once(Jur { code: "150200000000".into(), name: "包头市".into(), full_name: "包头市".into(), level: Lvl::City });
     let counties = COUNTIES.iter().map(|(c, n)| Jur {
         code: format!("{c}000000"),
         name: n.to_string(),
@@ -410,12 +445,8 @@ fn jurisdictions() -> impl Iterator<Item = Jur> {
         (0..COUNTIES.len()).flat_map(move |ci| {
             let (cc, cn) = COUNTIES[ci];
             let tn = township_name(ci, k);
-            let town = Jur {
-                code: format!("{cc}{:03}000", k + 1),
-                name: tn.clone(),
-                full_name: format!("包头市{cn}{tn}"),
-                level: Lvl::Town,
-            };
+            let town =
+                Jur { code: format!("{cc}{:03}000", k + 1), name: tn.clone(), full_name: format!("包头市{cn}{tn}"), level: Lvl::Town };
             let villages = (0..10usize).map(move |v| {
                 let vn = village_name(ci, k, v);
                 Jur {
@@ -545,7 +576,11 @@ pub fn run(args: &GenerateArgs) -> Result<i32, String> {
     let stats = generate(args)?;
     eprintln!(
         "qingdan generate: {} base entries, {} items in {} implementation lists, {} with defects → {}",
-        stats.base, stats.items, stats.files, stats.defects, args.out.display()
+        stats.base,
+        stats.items,
+        stats.files,
+        stats.defects,
+        args.out.display()
     );
     Ok(crate::EXIT_OK)
 }
@@ -634,7 +669,8 @@ fn fill_row(cells: &mut [String], b: &BaseSpec, jur: &Jur, phone: &str, jsalt: u
         Lvl::Town => (format!("{}人民政府", jur.name), "11"),
         Lvl::Village => (format!("{}村民委员会", jur.name.trim_end_matches(['村', '嘎', '查'])), "54"),
     };
-    let agency_salt = jsalt.wrapping_mul(31).wrapping_add(if jur.level == Lvl::City || jur.level == Lvl::County { b.dept as u64 } else { 0 });
+    let agency_salt =
+        jsalt.wrapping_mul(31).wrapping_add(if jur.level == Lvl::City || jur.level == Lvl::County { b.dept as u64 } else { 0 });
     let mut agency_code = credit_code(credit_prefix, &jur.code, agency_salt);
     let mut basic_code = b.code.clone();
     let mut statutory = limit_text(b.statutory, b.instant);

@@ -92,7 +92,9 @@ fn output_name(file: &str, sheet: Option<&str>, format: IngestFormat, used: &mut
         IngestFormat::Ndjson => "ndjson",
         IngestFormat::Csv => "csv",
     };
-    let safe = |s: &str| s.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c }).collect::<String>();
+    let safe = |s: &str| {
+        s.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c }).collect::<String>()
+    };
     let base = match sheet {
         Some(s) => format!("{}-{}", safe(stem), safe(s)),
         None => safe(stem),

@@ -26,7 +26,7 @@ pub fn read_items(input: &crate::cli::InputArgs, config: Option<&Path>, quiet: b
         Event::Item(item) if kind == CatalogKind::Implementation => items.push(*item),
         _ => {}
     });
-    Ok((items, inputs.config))
+    Ok((crate::model::catalog::merge_guides(items), inputs.config))
 }
 
 /// Jurisdiction names: the config's first, then the bundled division table (as `check` uses).

@@ -206,11 +206,16 @@ impl Consistency {
             }
         }
         let Some(jid) = jid else { return };
-        let entry = self.claimed.entry((code.clone(), jid)).or_insert(false);
-        if !matches!(entry, true) {
-            *entry = deviating;
-        } else {
-            return;
+        // A jurisdiction may list one base item several times (业务办理项): each one's deviation
+        // counts, the first one stands for the jurisdiction among its siblings.
+        match self.claimed.get_mut(&(code.clone(), jid)) {
+            Some(d) => {
+                *d |= deviating;
+                return;
+            }
+            None => {
+                self.claimed.insert((code.clone(), jid), deviating);
+            }
         }
         // Sibling fingerprint (first item per jurisdiction and code).
         let j = &self.jurisdictions[jid as usize];
@@ -326,7 +331,7 @@ impl Consistency {
                     continue;
                 }
                 let mut ranked: Vec<(&u64, &Vec<u32>)> = counts.iter().collect();
-                ranked.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+                ranked.sort_by_key(|r| std::cmp::Reverse(r.1.len()));
                 // Only a strict majority is a standard to report against.
                 if ranked[0].1.len() <= ranked[1].1.len() {
                     continue;

@@ -48,7 +48,7 @@ impl MaterialsIndex {
     /// Findings for rows no item claimed.
     pub fn orphans(&self) -> Vec<Finding> {
         let mut out: Vec<Finding> = self.by_key.iter().filter(|(k, _)| !self.used.contains(*k)).map(|(_, (_, f))| f.clone()).collect();
-        out.sort_by(|a, b| (a.location.file.clone(), a.location.row).cmp(&(b.location.file.clone(), b.location.row)));
+        out.sort_by_key(|a| (a.location.file.clone(), a.location.row));
         out
     }
 
@@ -250,15 +250,14 @@ impl TableBuilder {
         if let Some(&first) = nonblank.first() {
             let t = row.cells[first].as_text();
             let t = t.trim();
-            if t.starts_with("注")
+            if (t.starts_with("注")
                 || t.starts_with("备注")
                 || t.starts_with("说明")
                 || t.starts_with("填表说明")
-                || t.starts_with("填报说明")
+                || t.starts_with("填报说明"))
+                && nonblank.len() <= 2
             {
-                if nonblank.len() <= 2 {
-                    return;
-                }
+                return;
             }
         }
         let name_col = m.fields.iter().find(|(_, f)| *f == Field::Name).map(|(c, _)| *c);
@@ -270,7 +269,7 @@ impl TableBuilder {
             .iter()
             .filter(|(c, f)| {
                 let cell = row.get(*c);
-                may_name_field(cell) && text::clean(&cell.as_text()).is_some_and(|t| self.dict.field(&t) == Some(*f))
+                may_name_field(cell) && text::clean_cow(&cell.as_text()).is_some_and(|t| self.dict.field(&t) == Some(*f))
             })
             .count()
             >= 3
@@ -340,15 +339,16 @@ pub(crate) fn is_sequence_header(h: &str) -> bool {
 
 /// The longest text, in significant characters before its first bracket, that the
 /// repeated-header test looks up (see [`may_name_field`]).
-const HEADER_MAX_SIGNIFICANT: usize = 100;
+const HEADER_MAX_SIGNIFICANT: usize = 64;
 
 /// Whether a cell could name a field, for the repeated-header test; a cheap screen before the
-/// dictionary lookup, which folds and allocates. `fold_header` keeps every character except
-/// whitespace, brackets, `_ - : ： *` and `《》【】`, drops at most a short note suffix (under 20
-/// characters), and lower-cases (never shortening); `HeaderDictionary::field` also tries the
-/// text before the first bracket. So a text with more than [`HEADER_MAX_SIGNIFICANT`] kept
-/// characters before its first bracket folds to a key of over 80 characters, longer than any
-/// built-in header (under 20) or any plausible configured alias: it cannot name a field.
+/// dictionary lookup, which cleans, folds and allocates. Before its first `(`/`（`, a text keeps
+/// through `clean` and `fold_header` every character except whitespace, `\0`, brackets,
+/// `_ - : ： *` and `《》【】`, losing at most a 2-character `【必填】`/`[必填]` note, and
+/// lower-casing never shortens; `HeaderDictionary::field` looks up the whole text and the text
+/// before its first bracket. So a text with more than [`HEADER_MAX_SIGNIFICANT`] such
+/// characters before its first bracket folds to keys of over 62 characters, longer than any
+/// built-in header (the longest is under 20) or any plausible configured alias: it names no field.
 fn may_name_field(cell: &super::table::Cell) -> bool {
     let super::table::Cell::Text(s) = cell else { return true };
     if s.len() <= HEADER_MAX_SIGNIFICANT {
@@ -360,7 +360,7 @@ fn may_name_field(cell: &super::table::Cell) -> bool {
             break;
         }
         let c = text::fold_char(c);
-        if c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | '【' | '】' | '《' | '》' | '_' | '-' | ':' | '：' | '*') {
+        if c.is_whitespace() || matches!(c, '\0' | '(' | ')' | '[' | ']' | '【' | '】' | '《' | '》' | '_' | '-' | ':' | '：' | '*') {
             continue;
         }
         kept += 1;

@@ -198,7 +198,7 @@ fn parse_with<R: Read>(
                 }
                 s.into_owned()
             };
-            // NUL bytes (the blank-line marker inside a quoted multi-line field, or garbage) never reach a value.
+            // NUL bytes (garbage from broken exports) never reach a value.
             let text = if text.contains('\0') { text.replace('\0', "") } else { text };
             cells.push(Cell::Text(text));
         }

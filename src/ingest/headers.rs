@@ -123,10 +123,10 @@ pub fn detect(rows: &[Row], dict: &HeaderDictionary) -> Option<Header> {
     }
     let sub = next.filter(|n| is_sub_header(&top, n, &parents, dict));
     let mut columns = Vec::new();
-    for c in 0..width {
+    for (c, parent) in parents.iter().enumerate() {
         let own = top.get(c).cloned().flatten();
         let child = sub.as_ref().and_then(|s| s.get(c).cloned().flatten());
-        let (header, target) = match (&child, &parents[c]) {
+        let (header, target) = match (&child, parent) {
             (Some(child), Some(parent)) => combine(parent, child, dict),
             (Some(child), None) => (child.clone(), dict.target(child)),
             (None, _) => match own {
@@ -154,7 +154,10 @@ fn is_sub_header(top: &[Option<String>], next: &[Option<String>], parents: &[Opt
         let Some(child) = child else { continue };
         let Some(parent) = parents.get(c).cloned().flatten() else { continue };
         let under_blank_or_group = top.get(c).cloned().flatten().is_none() || dict.target(&parent).is_none() || child.chars().count() <= 4;
-        if under_blank_or_group && combine(&parent, child, dict).1.is_some() && dict.target(child).is_none() {
+        // A child must change what its parent means (实施主体 + 编码): a value that folds away
+        // (主管部门 + `:`) is data, not a sub-header.
+        let joined = combine(&parent, child, dict).1;
+        if under_blank_or_group && joined.is_some() && joined != dict.target(&parent) && dict.target(child).is_none() {
             combined += 1;
         }
     }

@@ -10,6 +10,38 @@ use std::path::Path;
 
 use crate::config::Limits;
 
+thread_local! {
+    /// Set while a [`guarded`] reader runs on this thread: its panics are reported as findings,
+    /// so the panic message is not printed.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs a workbook reader, turning a panic inside it (a bug in a parser meeting a corrupt
+/// file, e.g. an arithmetic overflow on a garbled cell reference) into an error for a QD001
+/// finding, so that the other files are still read. Panics elsewhere print as usual.
+pub fn guarded<T>(read: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    GUARDED.with(|g| g.set(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    GUARDED.with(|g| g.set(false));
+    outcome.unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        Err(format!("读取器内部错误，文件可能已损坏 / the workbook reader failed, the file may be corrupt: {what}"))
+    })
+}
+
 /// What a file named as a workbook turned out to be, when it may be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {

@@ -7,7 +7,6 @@ pub mod csv;
 pub mod form;
 pub mod headers;
 pub mod limits;
-pub mod lines;
 pub mod spreadsheet;
 pub mod table;
 
@@ -62,6 +61,8 @@ impl Default for Options {
 }
 
 /// What reading emits, in order.
+// Items, the bulk of events, are boxed; findings are rare enough to travel unboxed.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Event {
     /// A table starts.
@@ -174,8 +175,13 @@ impl Reader {
                     index: &mut self.index,
                     emit,
                 };
-                if let Err(e) = spreadsheet::read(path, &mut v) {
-                    unreadable(e, v.emit);
+                if let Err(e) = limits::guarded(|| spreadsheet::read(path, &mut v)) {
+                    if v.builder.is_some() {
+                        // Stopped inside a sheet: report it there and keep what was read.
+                        spreadsheet::SheetVisitor::end_sheet(&mut v, Some(e));
+                    } else {
+                        unreadable(e, v.emit);
+                    }
                 }
             }
             Some(Format::Yaml | Format::Json | Format::Ndjson) => {

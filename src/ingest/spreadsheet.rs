@@ -163,9 +163,9 @@ impl MergeFiller {
             if cells.len() <= end {
                 cells.resize(end + 1, Cell::Empty);
             }
-            for c in d.start.1 as usize..=end {
-                if cells[c] == Cell::Empty {
-                    cells[c] = v.clone();
+            for cell in &mut cells[d.start.1 as usize..=end] {
+                if *cell == Cell::Empty {
+                    *cell = v.clone();
                 }
             }
         }

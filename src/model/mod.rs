@@ -1,5 +1,6 @@
 //! The domain model: the field dictionary, typed items, vocabularies, codes and provenance.
 
+pub mod catalog;
 pub mod codes;
 pub mod field;
 pub mod item;

@@ -84,9 +84,7 @@ pub fn parse_limit(s: &str) -> Option<Limit> {
     let (num, rest) = s.split_at(end);
     let value = parse_number(num)?;
     let rest = rest.trim_start_matches('个');
-    let unit = if rest.is_empty() {
-        LimitUnit::WorkingDay
-    } else if rest.starts_with("工作日") || rest.starts_with("个工作日") {
+    let unit = if rest.is_empty() || rest.starts_with("工作日") || rest.starts_with("个工作日") {
         LimitUnit::WorkingDay
     } else if rest.starts_with("自然日") || rest.starts_with('日') || rest.starts_with('天') {
         LimitUnit::NaturalDay

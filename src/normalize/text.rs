@@ -52,6 +52,14 @@ fn clean_slow(raw: &str) -> Option<String> {
     }
 }
 
+/// [`clean`] without an allocation when the text is already clean.
+pub fn clean_cow(raw: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if !needs_cleaning(raw) {
+        return if raw.is_empty() { None } else { Some(std::borrow::Cow::Borrowed(raw)) };
+    }
+    clean_slow(raw).map(std::borrow::Cow::Owned)
+}
+
 /// [`clean`] for an owned string: returns the same result, reusing `raw` when it is already
 /// clean (the common case), so that reading a cell costs no second allocation.
 pub fn clean_owned(raw: String) -> Option<String> {
@@ -69,23 +77,56 @@ pub fn clean_owned(raw: String) -> Option<String> {
 /// break at either end. Without any of those every line is already trimmed and collapsed and
 /// no blank line sits at an end, so the slow path would return the text unchanged.
 fn needs_cleaning(raw: &str) -> bool {
+    let b = raw.as_bytes();
     let mut screened = raw.starts_with(char::is_whitespace) || raw.ends_with(char::is_whitespace);
     let mut changes = raw.starts_with([' ', '\n']) || raw.ends_with([' ', '\n']);
-    let mut prev = '\n';
-    for c in raw.chars() {
-        if matches!(c, '\u{3000}' | '\u{00A0}' | '\u{FF01}'..='\u{FF5E}' | '\r' | '\t' | '\u{0}') || (c == ' ' && prev == ' ') {
-            screened = true;
-        }
-        if matches!(c, '\r' | '\t' | '\u{0}') || fold_alnum_char(c) != c || (c == ' ' && prev == ' ') || (c == ' ' && prev == '\n') || (c == '\n' && prev == ' ') {
-            changes = true;
+    // Bytes, not chars: the characters of interest are ASCII or start with C2, E3 or EF, and
+    // `raw` is valid UTF-8, so a lead byte and its continuation bytes identify them.
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| CLEAN_SPECIAL[c as usize]) {
+        let j = i + off;
+        let prev = if j == 0 { b'\n' } else { b[j - 1] };
+        match b[j] {
+            b'\r' | b'\t' | 0 => return true,
+            b' ' if prev == b' ' => return true,
+            b' ' if prev == b'\n' => changes = true,
+            b'\n' if prev == b' ' => changes = true,
+            0xC2 if b.get(j + 1) == Some(&0xA0) => return true,
+            0xE3 if b.get(j + 1) == Some(&0x80) && b.get(j + 2) == Some(&0x80) => return true,
+            0xEF if matches!(b.get(j + 1), Some(0xBC..=0xBD)) => {
+                let cp = 0xF000 | (u32::from(b[j + 1] & 0x3F) << 6) | u32::from(b.get(j + 2).copied().unwrap_or(0) & 0x3F);
+                if (0xFF01..=0xFF5E).contains(&cp) {
+                    screened = true;
+                    let ch = char::from_u32(cp).unwrap_or(' ');
+                    if fold_alnum_char(ch) != ch {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
         }
         if screened && changes {
             return true;
         }
-        prev = c;
+        i = j + 1;
     }
     false
 }
+
+/// The bytes [`needs_cleaning`] looks at: `\0 \t \n \r`, space, and the lead bytes of U+00A0,
+/// U+3000 and U+FF01..U+FF5E.
+static CLEAN_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[0] = true;
+    t[b'\t' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b' ' as usize] = true;
+    t[0xC2] = true;
+    t[0xE3] = true;
+    t[0xEF] = true;
+    t
+};
 
 /// Characters without case in the CJK blocks (U+2E80..U+9FFF, Hangul, compatibility ideographs):
 /// `to_lowercase` maps each to itself, so it can be skipped.
@@ -125,11 +166,11 @@ pub fn fold_header(raw: &str) -> String {
         return raw.to_string();
     }
     let folded: String = raw.chars().map(fold_char).collect();
-    let mut s = folded.trim().trim_end_matches([':', '：']).to_string();
+    let mut s = folded.trim().trim_end_matches([':', '：']);
     // Drop a trailing bracketed note such as (必填) or (选填).
     for note in ["(必填)", "(选填)", "(必须)", "(可选)", "(非必填)", "*", "(必填项)", "【必填】", "[必填]"] {
         if let Some(stripped) = s.strip_suffix(note) {
-            s = stripped.to_string();
+            s = stripped;
         }
     }
     s.trim_start_matches('*')
