@@ -337,12 +337,9 @@ impl Consistency {
                     continue;
                 }
                 let majority_fp = *ranked[0].0;
-                let majority_names = ranked[0]
-                    .1
-                    .iter()
-                    .map(|j| self.jurisdiction_name(&self.jurisdictions[*j as usize].code))
-                    .collect::<Vec<_>>()
-                    .join("、");
+                let mut majority_codes: Vec<&str> = ranked[0].1.iter().map(|j| self.jurisdictions[*j as usize].code.as_str()).collect();
+                majority_codes.sort_unstable();
+                let majority_names = majority_codes.iter().map(|c| self.jurisdiction_name(c)).collect::<Vec<_>>().join("、");
                 for m in members.iter().filter(|m| m.fingerprints[i] != majority_fp) {
                     let ours = self.variants.get(&(*field, m.fingerprints[i]));
                     let theirs = self.variants.get(&(*field, majority_fp));
