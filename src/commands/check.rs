@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::consistency::Consistency;
+use crate::consistency::guide::GuideComparison;
 use crate::finding::{Finding, Location, Severity, Sink};
 use crate::i18n::{Lang, Msg};
 use rayon::prelude::*;
@@ -52,6 +53,7 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
     let base_named = inputs.options.base.as_deref().map(super::load::display_path);
     let mut state = State {
         consistency: Consistency::new(inputs.config.jurisdictions.clone(), base_named),
+        guides: (!policy.is_off("QD207")).then(GuideComparison::new),
         kind: CatalogKind::Implementation,
         table_codes: HashMap::new(),
         items: 0,
@@ -107,9 +109,10 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
             }
         });
     }
-    let State { consistency, items, tables, mut sink, .. } = state;
+    let State { consistency, guides, items, tables, mut sink, .. } = state;
     sink.extend(reader.orphan_materials());
     let (cross, matrix) = consistency.finish(&policy);
+    sink.extend(guides.map(GuideComparison::finish).unwrap_or_default());
     sink.extend(cross);
     let findings = sink.finish();
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
@@ -159,6 +162,8 @@ fn item_findings(item: &Item, kind: CatalogKind, enabled: &dyn Fn(&str) -> bool,
 /// The order-dependent stages, fed events in file order.
 struct State {
     consistency: Consistency,
+    /// 办事指南 against list rows (QD207); `None` when the rule is off.
+    guides: Option<GuideComparison>,
     kind: CatalogKind,
     table_codes: HashMap<String, Location>,
     items: usize,
@@ -193,6 +198,9 @@ impl State {
                     }
                 }
                 self.consistency.observe(&item, self.kind);
+                if let Some(g) = &mut self.guides {
+                    g.observe(&item, item.provenance.form);
+                }
                 self.sink.extend(scratch.drain(..));
             }
             Event::Finding(f) => self.sink.push(f),

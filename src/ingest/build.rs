@@ -85,12 +85,27 @@ pub struct TableBuilder {
     mapping: Option<Mapping>,
     gave_up: bool,
     items: usize,
+    /// Memo of the repeated-header lookup by cell text (most columns repeat a few values).
+    header_memo: HashMap<String, Option<Field>>,
 }
+
+/// The most cell texts [`TableBuilder`] remembers for the repeated-header test.
+const HEADER_MEMO_MAX: usize = 4096;
 
 impl TableBuilder {
     /// A builder for a table of `file` (and `sheet`).
     pub fn new(file: Arc<str>, sheet: Option<Arc<str>>, catalog: CatalogKind, opts: &Options) -> TableBuilder {
-        TableBuilder { file, sheet, catalog, dict: opts.dict.clone(), pending: Vec::new(), mapping: None, gave_up: false, items: 0 }
+        TableBuilder {
+            file,
+            sheet,
+            catalog,
+            dict: opts.dict.clone(),
+            pending: Vec::new(),
+            mapping: None,
+            gave_up: false,
+            items: 0,
+            header_memo: HashMap::new(),
+        }
     }
 
     /// The sheet name.
@@ -265,15 +280,10 @@ impl TableBuilder {
             return;
         }
         // A repeated header row (page-break headers in exports).
-        if m.fields
-            .iter()
-            .filter(|(c, f)| {
-                let cell = row.get(*c);
-                may_name_field(cell) && text::clean_cow(&cell.as_text()).is_some_and(|t| self.dict.field(&t) == Some(*f))
-            })
-            .count()
-            >= 3
-        {
+        let mut memo = std::mem::take(&mut self.header_memo);
+        let repeated = m.fields.iter().filter(|(c, f)| names_field(&self.dict, &mut memo, row.get(*c)) == Some(*f)).count() >= 3;
+        self.header_memo = memo;
+        if repeated {
             return;
         }
         match m.kind {
@@ -369,6 +379,25 @@ fn may_name_field(cell: &super::table::Cell) -> bool {
         }
     }
     true
+}
+
+/// The field a cell names as a header (`HeaderDictionary::field` of its cleaned text), screened
+/// by [`may_name_field`] and memoized by text: a pure function of the text for one dictionary.
+fn names_field(dict: &headers::HeaderDictionary, memo: &mut HashMap<String, Option<Field>>, cell: &super::table::Cell) -> Option<Field> {
+    if !may_name_field(cell) {
+        return None;
+    }
+    let super::table::Cell::Text(s) = cell else {
+        return text::clean(&cell.as_text()).and_then(|t| dict.field(&t));
+    };
+    if let Some(known) = memo.get(s.as_str()) {
+        return *known;
+    }
+    let found = text::clean_cow(s).and_then(|t| dict.field(&t));
+    if memo.len() < HEADER_MEMO_MAX {
+        memo.insert(s.clone(), found);
+    }
+    found
 }
 
 /// Builds one item from a data row through the resolved mapping. Mapped cells are moved into
