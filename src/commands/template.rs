@@ -10,8 +10,7 @@ use crate::cli::TemplateArgs;
 use crate::ingest::Layout;
 use crate::model::field::{Field, Kind, MaterialField};
 use crate::publish::{
-    ListSheet, Widths, choices, clip_utf16, field_definition, field_note, header_format, material_choices, multi_choices, wrap_format,
-    xlsx_error,
+    ListSheet, Widths, choices, clip_utf16, field_note, header_format, material_choices, multi_choices, wrap_format, xlsx_error,
 };
 
 /// The last 0-based row the dropdowns and hints cover.
@@ -105,22 +104,14 @@ pub fn example(f: Field) -> Option<String> {
 
 /// The validation (dropdown or number rule) of a field, with its input hint.
 fn field_validation(f: Field, lists: &mut ListSheet) -> Result<DataValidation, XlsxError> {
-    let dv = match (choices(f), f.kind()) {
-        (Some(c), _) => lists
+    let dv = match choices(f) {
+        Some(c) => lists
             .list(&c)?
             .set_error_title("请从下拉列表选择")?
             .set_error_message(clip_utf16(&format!("{}只能填写：{}", f.label(), c.join("、")), 255))?,
-        (None, Kind::OnlineDepth) => DataValidation::new()
-            .allow_whole_number(DataValidationRule::Between(0, 4))
-            .set_error_style(DataValidationErrorStyle::Warning)
-            .set_error_message("网上办理深度应为0至4的整数")?,
-        (None, Kind::Visits) => DataValidation::new()
-            .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
-            .set_error_style(DataValidationErrorStyle::Warning)
-            .set_error_message("到办事现场次数应为非负整数")?,
-        _ => DataValidation::new().allow_any_value(),
+        None => crate::publish::number_rule(f)?.unwrap_or_else(|| DataValidation::new().allow_any_value()),
     };
-    hint(dv, f.label(), &field_definition(f))
+    crate::publish::with_hint(dv, f)
 }
 
 fn hint(dv: DataValidation, title: &str, message: &str) -> Result<DataValidation, XlsxError> {

@@ -8,8 +8,8 @@ use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use crate::model::field::{Field, Group, Kind, MaterialField};
-use crate::publish::{choices, clip_utf16, group_zh, material_choices, xlsx_error};
+use crate::model::field::{Field, Group, MaterialField};
+use crate::publish::{choices, group_zh, material_choices, xlsx_error};
 
 /// The name of the form sheet.
 pub const FORM_SHEET: &str = "办事指南";
@@ -75,7 +75,13 @@ pub fn write_form(
                         let row = r + i as u32;
                         ws.write_string_with_format(row, 1, sub, &label_fmt)?;
                         ws.merge_range(row, 2, row, 3, &value(field).unwrap_or_default(), &value_fmt)?;
-                        ws.add_data_validation(row, 2, row, 3, &hint(DataValidation::new().allow_any_value(), field)?)?;
+                        ws.add_data_validation(
+                            row,
+                            2,
+                            row,
+                            3,
+                            &crate::publish::with_hint(DataValidation::new().allow_any_value(), field)?,
+                        )?;
                     }
                     r += 2;
                 }
@@ -117,21 +123,9 @@ pub fn write_form(
 
 /// The dropdown or number rule of a value cell, with the field's label as input hint.
 fn validation(f: Field) -> Result<DataValidation, XlsxError> {
-    let dv = match (choices(f), f.kind()) {
-        (Some(list), _) => DataValidation::new().allow_list_strings(&list)?,
-        (None, Kind::OnlineDepth) => DataValidation::new()
-            .allow_whole_number(DataValidationRule::Between(0, 4))
-            .set_error_style(DataValidationErrorStyle::Warning)
-            .set_error_message("网上办理深度应为0至4的整数")?,
-        (None, Kind::Visits) => DataValidation::new()
-            .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
-            .set_error_style(DataValidationErrorStyle::Warning)
-            .set_error_message("到办事现场次数应为非负整数")?,
-        _ => DataValidation::new().allow_any_value(),
+    let dv = match choices(f) {
+        Some(list) => DataValidation::new().allow_list_strings(&list)?,
+        None => crate::publish::number_rule(f)?.unwrap_or_else(|| DataValidation::new().allow_any_value()),
     };
-    hint(dv, f)
-}
-
-fn hint(dv: DataValidation, f: Field) -> Result<DataValidation, XlsxError> {
-    dv.set_input_title(clip_utf16(f.label(), 32))?.set_input_message(clip_utf16(&crate::publish::field_definition(f), 255))
+    crate::publish::with_hint(dv, f)
 }

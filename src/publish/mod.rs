@@ -258,6 +258,27 @@ pub fn xlsx_error(e: XlsxError) -> String {
     format!("无法生成工作簿 / cannot build the workbook: {e}")
 }
 
+/// The number rule of a count field (网上办理深度 0..4, 到办事现场次数 ≥ 0), if it has one.
+pub fn number_rule(f: Field) -> Result<Option<DataValidation>, XlsxError> {
+    use rust_xlsxwriter::{DataValidationErrorStyle, DataValidationRule};
+    Ok(Some(match f.kind() {
+        Kind::OnlineDepth => DataValidation::new()
+            .allow_whole_number(DataValidationRule::Between(0, 4))
+            .set_error_style(DataValidationErrorStyle::Warning)
+            .set_error_message("网上办理深度应为0至4的整数")?,
+        Kind::Visits => DataValidation::new()
+            .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
+            .set_error_style(DataValidationErrorStyle::Warning)
+            .set_error_message("到办事现场次数应为非负整数")?,
+        _ => return Ok(None),
+    }))
+}
+
+/// Adds the input hint of a field: its label as title, its definition as message.
+pub fn with_hint(dv: DataValidation, f: Field) -> Result<DataValidation, XlsxError> {
+    dv.set_input_title(clip_utf16(f.label(), 32))?.set_input_message(clip_utf16(&field_definition(f), 255))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
