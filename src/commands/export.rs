@@ -2,6 +2,7 @@
 //! 办事指南, 统计, 问题), written atomically and never over an input.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
 
 use rust_xlsxwriter::Workbook;
@@ -138,12 +139,19 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
         Event::Finding(_) => {}
     });
     let mut implementation = crate::model::catalog::merge_guides(implementation);
-    let key = |i: &Item| (i.division_code.clone().unwrap_or_default(), i.impl_code.clone().unwrap_or_default());
-    implementation.sort_by_key(key);
+    // Sorted without cloning keys (absent codes sort as empty, as before); the sheets are
+    // written in this order, row by row.
+    fn key(i: &Item) -> (&str, &str) {
+        (i.division_code.as_deref().unwrap_or_default(), i.impl_code.as_deref().unwrap_or_default())
+    }
+    implementation.sort_by(|a, b| key(a).cmp(&key(b)));
     base.sort_by(|a, b| a.basic_code.cmp(&b.basic_code));
 
-    let bytes = build_workbook(&implementation, &base, &report.findings, lang).map_err(xlsx_error)?;
-    crate::output::write_bytes_atomic(&args.output, &bytes).map_err(|e| e.to_string())?;
+    // TODO(single pass): `check::build_report` above reads every input once for the findings and
+    // `read_all` reads them again for the items; a single-pass API would replace both calls,
+    // handing over the items (for the Vecs above) and the findings (for `build_workbook`).
+    let mut wb = build_workbook(&implementation, &base, &report.findings, lang).map_err(xlsx_error)?;
+    save_atomic(&mut wb, &args.output)?;
     if !quiet {
         eprintln!(
             "已写出 {}：{} 个实施事项，{} 个基本目录事项，{} 条问题",
@@ -156,29 +164,66 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
     Ok(crate::EXIT_OK)
 }
 
-/// Builds the publication workbook in memory.
+/// Builds the publication workbook. The item, 申请材料, 办事指南 and 问题 sheets are written in
+/// constant-memory mode (their rows go to temporary files as they are written, in the order
+/// given: `implementation` sorted by division and impl code, `base` by basic code); sheets past
+/// Excel's row limit continue on numbered sheets. Save it with [`save_atomic`].
 pub fn build_workbook(
     implementation: &[Item],
     base: &[Item],
     findings: &[crate::finding::Finding],
     lang: Lang,
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
+    build_workbook_with_limit(implementation, base, findings, lang, sheets::EXCEL_MAX_ROWS)
+}
+
+/// [`build_workbook`] with another row limit per sheet (tests use a small one to split sheets).
+pub fn build_workbook_with_limit(
+    implementation: &[Item],
+    base: &[Item],
+    findings: &[crate::finding::Finding],
+    lang: Lang,
+    limit: u32,
+) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
     let all: Vec<&Item> = implementation.iter().collect();
     for name in SHEETS {
-        let items: Vec<&Item> = all.iter().copied().filter(|i| sheet_of(i) == name).collect();
-        if !items.is_empty() {
-            sheets::items_sheet(wb.add_worksheet(), name, &items)?;
+        let mut items = all.iter().copied().filter(|i| sheet_of(i) == name).peekable();
+        if items.peek().is_some() {
+            sheets::items_sheet(&mut wb, name, items, limit)?;
         }
     }
     if !base.is_empty() {
-        let items: Vec<&Item> = base.iter().collect();
-        sheets::items_sheet(wb.add_worksheet(), "基本目录", &items)?;
+        sheets::items_sheet(&mut wb, "基本目录", base, limit)?;
     }
-    sheets::materials_sheet(wb.add_worksheet(), &all)?;
-    sheets::guide_sheet(wb.add_worksheet(), &all)?;
+    sheets::materials_sheet(&mut wb, &all, limit)?;
+    sheets::guide_sheet(&mut wb, &all, limit)?;
     let (rows, total) = indicators(&all);
     sheets::stats_sheet(wb.add_worksheet(), &rows, &total)?;
-    sheets::findings_sheet(wb.add_worksheet(), findings, lang)?;
-    wb.save_to_buffer()
+    sheets::findings_sheet(&mut wb, findings, lang, limit)?;
+    Ok(wb)
+}
+
+/// Saves a workbook atomically: zipped straight into a temporary file next to `target`, then
+/// renamed into place (the workbook is never held in memory as one buffer). Like
+/// [`crate::output::write_atomic`], which cannot be used here because the writer must be `Send`.
+pub fn save_atomic(wb: &mut Workbook, target: &Path) -> Result<(), String> {
+    let io = |e: std::io::Error| crate::output::OutputError::Io(target.to_path_buf(), e).to_string();
+    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new().prefix(".qingdan-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        wb.save_to_writer(&mut w).map_err(xlsx_error)?;
+        w.flush().map_err(io)?;
+    }
+    tmp.as_file().sync_all().map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(target).map(|m| m.permissions().mode() & 0o777).unwrap_or(0o644);
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(io)?;
+    }
+    tmp.persist(target).map_err(|e| io(e.error))?;
+    Ok(())
 }

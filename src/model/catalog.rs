@@ -7,34 +7,38 @@ use std::collections::HashMap;
 use super::item::Item;
 
 /// Merges guide items into the list rows with the same impl_code; unmatched guides are kept.
-/// Order is preserved (list rows where they were, unmatched guides where they were).
-pub fn merge_guides(items: Vec<Item>) -> Vec<Item> {
-    let mut list_index: HashMap<String, usize> = HashMap::new();
+/// Works in place (guides are few; the list is not copied), order preserved.
+pub fn merge_guides(mut items: Vec<Item>) -> Vec<Item> {
+    let mut list_index: HashMap<&str, usize> = HashMap::new();
     for (i, it) in items.iter().enumerate() {
         if !it.provenance.form
             && let Some(code) = &it.impl_code
         {
-            list_index.entry(code.clone()).or_insert(i);
+            list_index.entry(code.as_str()).or_insert(i);
         }
     }
-    let mut fills: Vec<(usize, Item)> = Vec::new();
-    let mut out: Vec<Option<Item>> = Vec::with_capacity(items.len());
-    for it in items {
-        let target = it.impl_code.as_ref().filter(|_| it.provenance.form).and_then(|c| list_index.get(c)).copied();
-        match target {
-            Some(t) => {
-                fills.push((t, it));
-                out.push(None);
-            }
-            None => out.push(Some(it)),
-        }
+    // (list row, guide) pairs.
+    let fills: Vec<(usize, usize)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, it)| it.provenance.form)
+        .filter_map(|(g, it)| Some((*list_index.get(it.impl_code.as_deref()?)?, g)))
+        .collect();
+    if fills.is_empty() {
+        return items;
     }
-    for (t, guide) in fills {
-        if let Some(list) = out[t].as_mut() {
-            fill_absent(list, &guide);
-        }
+    for &(t, g) in &fills {
+        let guide = items[g].clone();
+        fill_absent(&mut items[t], &guide);
     }
-    out.into_iter().flatten().collect()
+    let merged: std::collections::HashSet<usize> = fills.iter().map(|f| f.1).collect();
+    let mut index = 0;
+    items.retain(|_| {
+        let keep = !merged.contains(&index);
+        index += 1;
+        keep
+    });
+    items
 }
 
 /// Copies into `list` every canonical element it lacks and `guide` has.
