@@ -3,6 +3,7 @@
 #
 #   bench/run.sh           # 100k and 1M CSV items, GB18030 1M, xlsx 200k  (tens of minutes)
 #   bench/run.sh --quick   # 10k and 50k CSV items, GB18030 50k, xlsx 10k  (about a minute)
+#   ONLY='floor-utf8|check-csv' bench/run.sh   # re-measure only the matching rows, keep the others
 #
 # Data is generated under bench/data (gitignored) by the hidden `qingdan generate` and reused
 # across runs (delete bench/data to regenerate). Writes BENCHMARKS.md at the repository root
@@ -37,7 +38,11 @@ mkdir -p "$DATA/bin" "$RES"
 cp target/release/qingdan target/release/examples/floor "$DATA/bin/"
 Q=$DATA/bin/qingdan
 F=$DATA/bin/floor
-: >"$RES/rows.tsv"
+# Without ONLY every row is measured afresh; with ONLY (an extended regex on the row label)
+# only matching rows are re-measured and the latest value of each row is reported.
+ONLY=${ONLY:-}
+[[ -z $ONLY ]] && : >"$RES/rows.tsv"
+touch "$RES/rows.tsv"
 
 gen() { # name items format
   local dir=$DATA/$1
@@ -59,6 +64,9 @@ gen "xlsx$X" "$XLSX" xlsx
 # measure LABEL RUNS FLOOR_LABEL COMMAND: median (hyperfine) and peak RSS (one /usr/bin/time -v run).
 measure() {
   local label=$1 runs=$2 floor=$3 cmd=$4
+  if [[ -n $ONLY ]] && ! [[ $label =~ $ONLY ]]; then
+    return
+  fi
   echo "== $label: $cmd" >&2
   # check exits 1 when it finds errors; anything else (2, or a missing command) is a failure.
   local rc=0
@@ -110,11 +118,12 @@ order = []
 for line in open(rows_path, encoding="utf-8"):
     label, median, rss, floor, cmd = line.rstrip("\n").split("\t")
     rows[label] = (median, rss, floor, cmd)
-    order.append(label)
+    if label not in order:
+        order.append(label)
 
 def sh(c):
     try:
-        return subprocess.run(c, shell=True, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(c, shell=True, capture_output=True, text=True).stdout.rstrip()
     except Exception:
         return "?"
 
@@ -150,6 +159,8 @@ if a and b and "skipped" not in (a[0], b[0]):
 lines += ["", "Commands:", ""]
 for label in order:
     lines.append(f"- `{label}`: `{rows[label][3].replace(os.getcwd() + '/', '')}`")
+if os.path.exists("bench/NOTES.md"):
+    lines += ["", open("bench/NOTES.md", encoding="utf-8").read().rstrip()]
 open(out, "w", encoding="utf-8").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY

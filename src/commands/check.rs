@@ -1,6 +1,6 @@
 //! `qingdan check`: read → normalize → schema and item rules → 四级同源 → report.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::cli::{CheckArgs, CheckFormat};
@@ -53,7 +53,7 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
     let base_named = inputs.options.base.as_deref().map(super::load::display_path);
     let mut state = State {
         consistency: Consistency::new(inputs.config.jurisdictions.clone(), base_named),
-        guides: (!policy.is_off("QD207")).then(GuideComparison::new),
+        guide_codes: (!policy.is_off("QD207")).then(HashSet::new),
         kind: CatalogKind::Implementation,
         table_codes: HashMap::new(),
         items: 0,
@@ -109,10 +109,12 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
             }
         });
     }
-    let State { consistency, guides, items, tables, mut sink, .. } = state;
+    let State { consistency, guide_codes, items, tables, mut sink, .. } = state;
     sink.extend(reader.orphan_materials());
     let (cross, matrix) = consistency.finish(&policy);
-    sink.extend(guides.map(GuideComparison::finish).unwrap_or_default());
+    if let Some(codes) = guide_codes.filter(|c| !c.is_empty()) {
+        sink.extend(compare_guides(&inputs, &codes));
+    }
     sink.extend(cross);
     let findings = sink.finish();
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
@@ -159,11 +161,33 @@ fn item_findings(item: &Item, kind: CatalogKind, enabled: &dyn Fn(&str) -> bool,
     rules::check_item(item, ItemContext { kind }, enabled, out);
 }
 
+/// QD207: 办事指南 against their list rows. Holding every list row until the end (a guide may
+/// come after its row) would keep the whole catalog in memory, and guides are rare; so the
+/// first pass only collects the guides' 实施编码, and when there are any, this second pass
+/// re-reads the files in the same order and feeds [`GuideComparison`] the guides and the list
+/// rows with those codes. Its findings depend only on the guides (in order) and the first list
+/// row of each guide's code, which this pass observes exactly as a full observation would.
+fn compare_guides(inputs: &super::load::Inputs, codes: &HashSet<String>) -> Vec<Finding> {
+    let mut guides = GuideComparison::new();
+    let mut reader = Reader::new(inputs.options.clone());
+    for f in &inputs.files {
+        reader.read_file(f, &super::load::display_path(f), &mut |ev| {
+            if let Event::Item(item) = ev
+                && let Some(code) = &item.impl_code
+                && (item.provenance.form || codes.contains(code))
+            {
+                guides.observe(&item, item.provenance.form);
+            }
+        });
+    }
+    guides.finish()
+}
+
 /// The order-dependent stages, fed events in file order.
 struct State {
     consistency: Consistency,
-    /// 办事指南 against list rows (QD207); `None` when the rule is off.
-    guides: Option<GuideComparison>,
+    /// 实施编码 of the 办事指南 read (QD207); `None` when the rule is off.
+    guide_codes: Option<HashSet<String>>,
     kind: CatalogKind,
     table_codes: HashMap<String, Location>,
     items: usize,
@@ -198,8 +222,11 @@ impl State {
                     }
                 }
                 self.consistency.observe(&item, self.kind);
-                if let Some(g) = &mut self.guides {
-                    g.observe(&item, item.provenance.form);
+                if let Some(codes) = &mut self.guide_codes
+                    && item.provenance.form
+                    && let Some(code) = &item.impl_code
+                {
+                    codes.insert(code.clone());
                 }
                 self.sink.extend(scratch.drain(..));
             }

@@ -394,7 +394,7 @@ fn names_field(dict: &headers::HeaderDictionary, memo: &mut HashMap<String, Opti
         return *known;
     }
     let found = text::clean_cow(s).and_then(|t| dict.field(&t));
-    if memo.len() < HEADER_MEMO_MAX {
+    if memo.len() < HEADER_MEMO_MAX && s.len() <= HEADER_MAX_SIGNIFICANT {
         memo.insert(s.clone(), found);
     }
     found
