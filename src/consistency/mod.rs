@@ -38,6 +38,8 @@ pub struct BaseEntry {
     pub legal_basis: Option<String>,
     /// 行使层级.
     pub levels: Vec<Level>,
+    /// Comparison keys of name, item type and legal basis, computed once.
+    keys: [Option<String>; 3],
 }
 
 /// The elements compared between siblings.
@@ -137,6 +139,7 @@ impl Consistency {
         self.base.insert(
             code,
             BaseEntry {
+                keys: [item.name.as_deref().map(compare_key), item.display(Field::ItemType), item.legal_basis.as_deref().map(compare_key)],
                 name: item.name.clone(),
                 item_type: item.display(Field::ItemType),
                 legal_basis: item.legal_basis.clone(),
@@ -171,15 +174,18 @@ impl Consistency {
             match self.base.get(&code) {
                 None => self.findings.push(Finding::at_item("QD201", item, Some(Field::BasicCode), Msg::Unsourced { code: code.clone() })),
                 Some(base) => {
+                    let item_type = item.item_type.map(|t| t.as_str());
                     let pairs = [
-                        (Field::Name, item.name.clone(), base.name.clone()),
-                        (Field::ItemType, item.display(Field::ItemType), base.item_type.clone()),
-                        (Field::LegalBasis, item.legal_basis.clone(), base.legal_basis.clone()),
+                        (Field::Name, item.name.as_deref(), &base.name, base.keys[0].as_deref(), true),
+                        (Field::ItemType, item_type, &base.item_type, base.keys[1].as_deref(), false),
+                        (Field::LegalBasis, item.legal_basis.as_deref(), &base.legal_basis, base.keys[2].as_deref(), true),
                     ];
-                    for (field, ours, theirs) in pairs {
-                        if let (Some(o), Some(b)) = (ours, theirs)
-                            && compare_key(&o) != compare_key(&b)
+                    for (field, ours, theirs, their_key, fold) in pairs {
+                        let differs = |o: &str, k: &str| if fold { compare_key(o) != k } else { o != k };
+                        if let (Some(o), Some(b), Some(k)) = (ours, theirs, their_key)
+                            && differs(o, k)
                         {
+                            let (o, b) = (o.to_string(), b.clone());
                             deviating = true;
                             self.findings.push(Finding::at_item(
                                 "QD202",

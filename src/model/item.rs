@@ -295,6 +295,39 @@ mod levels {
     }
 }
 
+/// The one mapping from text and code fields to their slots, shared by `text` and `text_mut`.
+macro_rules! text_slot {
+    ($item:expr, $f:expr, $($r:tt)+) => {
+        Some(match $f {
+            Field::Name => $($r)+ $item.name,
+            Field::BasicCode => $($r)+ $item.basic_code,
+            Field::ImplCode => $($r)+ $item.impl_code,
+            Field::HandlingItem => $($r)+ $item.handling_item,
+            Field::ParentName => $($r)+ $item.parent_name,
+            Field::Department => $($r)+ $item.department,
+            Field::Agency => $($r)+ $item.agency,
+            Field::AgencyCode => $($r)+ $item.agency_code,
+            Field::LegalBasis => $($r)+ $item.legal_basis,
+            Field::DivisionCode => $($r)+ $item.division_code,
+            Field::DivisionName => $($r)+ $item.division_name,
+            Field::Conditions => $($r)+ $item.conditions,
+            Field::Process => $($r)+ $item.process,
+            Field::Intermediary => $($r)+ $item.intermediary,
+            Field::FeeBasis => $($r)+ $item.fee_basis,
+            Field::FeeStandard => $($r)+ $item.fee_standard,
+            Field::ResultName => $($r)+ $item.result_name,
+            Field::Place => $($r)+ $item.place,
+            Field::Hours => $($r)+ $item.hours,
+            Field::ConsultPhone => $($r)+ $item.consult_phone,
+            Field::ComplaintPhone => $($r)+ $item.complaint_phone,
+            Field::AuditPoints => $($r)+ $item.audit_points,
+            Field::OnlineUrl => $($r)+ $item.online_url,
+            Field::OneThing => $($r)+ $item.one_thing,
+            _ => return None,
+        })
+    };
+}
+
 fn join<T: std::fmt::Display>(v: &[T]) -> String {
     v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("、")
 }
@@ -351,8 +384,21 @@ impl Item {
             Field::Level => !self.level.is_empty(),
             Field::ServiceObject => !self.service_object.is_empty(),
             Field::SpecialProcedures => !self.special_procedures.is_empty(),
-            _ => self.display(f).is_some(),
+            _ => match self.text(f) {
+                Some(slot) => slot.is_some(),
+                None => self.display(f).is_some(),
+            },
         }
+    }
+
+    /// The slot of a free-text or code field (`None` for fields of other kinds).
+    pub fn text(&self, f: Field) -> Option<&Option<String>> {
+        text_slot!(self, f, &)
+    }
+
+    /// The mutable slot of a free-text or code field (`None` for fields of other kinds).
+    pub fn text_mut(&mut self, f: Field) -> Option<&mut Option<String>> {
+        text_slot!(self, f, &mut)
     }
 
     /// The field's value as a person reads it in a spreadsheet cell, or `None` when absent.

@@ -229,34 +229,10 @@ fn list<T: PartialEq + Copy>(t: &str, parse: fn(&str) -> Option<T>, out: &mut Ve
 }
 
 fn set_text(item: &mut Item, field: Field, v: String) {
-    let slot = match field {
-        Field::Name => &mut item.name,
-        Field::BasicCode => &mut item.basic_code,
-        Field::ImplCode => &mut item.impl_code,
-        Field::HandlingItem => &mut item.handling_item,
-        Field::ParentName => &mut item.parent_name,
-        Field::Department => &mut item.department,
-        Field::Agency => &mut item.agency,
-        Field::AgencyCode => &mut item.agency_code,
-        Field::LegalBasis => &mut item.legal_basis,
-        Field::DivisionName => &mut item.division_name,
-        Field::Conditions => &mut item.conditions,
-        Field::Process => &mut item.process,
-        Field::Intermediary => &mut item.intermediary,
-        Field::FeeBasis => &mut item.fee_basis,
-        Field::FeeStandard => &mut item.fee_standard,
-        Field::ResultName => &mut item.result_name,
-        Field::Place => &mut item.place,
-        Field::Hours => &mut item.hours,
-        Field::ConsultPhone => &mut item.consult_phone,
-        Field::ComplaintPhone => &mut item.complaint_phone,
-        Field::AuditPoints => &mut item.audit_points,
-        Field::OnlineUrl => &mut item.online_url,
-        Field::OneThing => &mut item.one_thing,
-        // Not a text field: the dispatcher never sends one here.
-        _ => return,
-    };
-    *slot = Some(v);
+    // Not a text field: the dispatcher never sends one here.
+    if let Some(slot) = item.text_mut(field) {
+        *slot = Some(v);
+    }
 }
 
 fn set_bool(item: &mut Item, field: Field, v: bool) {
