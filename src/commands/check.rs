@@ -42,7 +42,7 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
 /// a single-threaded run. Materials tables break file independence (items are joined with
 /// materials read earlier), so once one has been seen, the remaining files are re-read in order
 /// on this thread exactly as a sequential run would.
-pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Result<Report, String> {
+pub fn build_report(args: &CheckArgs, config: Option<&Path>, quiet: bool) -> Result<Report, String> {
     let inputs = super::load::resolve(&args.input, config)?;
     if inputs.files.is_empty() && inputs.walk_findings.is_empty() {
         return Err("没有找到可读取的清单文件 / no catalog files found".into());
@@ -64,17 +64,22 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
     let mut reader = Reader::new(inputs.options.clone());
     let files = &inputs.files;
     let window = (rayon::current_num_threads() * 2).max(2);
+    // A bar on stderr only when it is a terminal and not --quiet.
+    let progress = crate::progress::Progress::new(files.len(), quiet);
     // QINGDAN_SEQUENTIAL=1: the plain single-threaded pipeline (the reference for equivalence tests).
     if std::env::var_os("QINGDAN_SEQUENTIAL").is_some_and(|v| v == "1") {
         let mut scratch = Vec::new();
         for f in files {
-            reader.read_file(f, &super::load::display_path(f), &mut |ev| {
+            let shown = super::load::display_path(f);
+            progress.start(&shown);
+            reader.read_file(f, &shown, &mut |ev| {
                 let mut found = Vec::new();
                 if let Event::Item(item) = &ev {
                     item_findings(item, state.kind, &enabled, &mut found);
                 }
                 state.consume(ev, &mut found, &mut scratch);
             });
+            progress.done();
         }
     } else {
         std::thread::scope(|scope| {
@@ -92,6 +97,7 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
             });
             let mut scratch = Vec::new();
             for (f, result) in files.iter().zip(rx.iter()) {
+                progress.start(&super::load::display_path(f));
                 if reader.has_materials() || result.has_materials {
                     reader.read_file(f, &super::load::display_path(f), &mut |ev| {
                         let mut found = Vec::new();
@@ -106,9 +112,11 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, _quiet: bool) -> Re
                         state.consume(ev, &mut found, &mut scratch);
                     }
                 }
+                progress.done();
             }
         });
     }
+    progress.finish();
     let State { consistency, guide_codes, items, tables, mut sink, .. } = state;
     sink.extend(reader.orphan_materials());
     let (cross, matrix) = consistency.finish(&policy);
