@@ -17,7 +17,9 @@ pub enum Lang {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     /// A file could not be read at all.
-    FileUnreadable { reason: String },
+    FileUnreadable { reason: Reason },
+    /// A CSV cell could not be decoded or was cut.
+    CellUnreadable { field: Field, reason: Reason },
     /// No header row with known fields was found in a table.
     NoHeaderRow,
     /// A header maps to no field: kept under `extra`.
@@ -95,11 +97,12 @@ impl Msg {
         use Msg::*;
         match self {
             FileUnreadable { reason } => {
-                if zh {
-                    format!("无法读取文件：{reason}")
-                } else {
-                    format!("cannot read the file: {reason}")
-                }
+                let reason = reason.render(lang);
+                if zh { format!("无法读取文件：{reason}") } else { format!("cannot read the file: {reason}") }
+            }
+            CellUnreadable { field, reason } => {
+                let reason = reason.render(lang);
+                if zh { format!("无法识别的{}：（{reason}）", f(field)) } else { format!("unreadable {}: ({reason})", f(field)) }
             }
             NoHeaderRow => {
                 if zh {
@@ -358,6 +361,229 @@ impl Msg {
                     format!("the guide and the list ({list_at}) disagree on {}: guide \"{guide}\", list \"{list}\"", f(field))
                 }
             }
+        }
+    }
+}
+
+/// Picks the Chinese or the English text.
+fn pick(lang: Lang, zh: String, en: String) -> String {
+    if lang == Lang::Zh { zh } else { en }
+}
+
+/// Why a file (or a cell) could not be read: carried inside findings, rendered in either language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The file is empty.
+    EmptyFile,
+    /// The path does not exist.
+    NoSuchFile,
+    /// Walking the folders met a symbolic link loop.
+    SymlinkLoop,
+    /// The file name is not valid UTF-8.
+    NotUtf8Name,
+    /// An OLE compound file holding an encrypted (password-protected) workbook.
+    Encrypted,
+    /// A zip entry is encrypted.
+    EncryptedEntry { name: String },
+    /// The workbook reader panicked; `detail` is its message.
+    ReaderFailed { detail: String },
+    /// An OLE compound file named as a zip workbook (`.xlsx` etc.).
+    OleNotZip { ext: String },
+    /// The file is larger than `limits.max_uncompressed_mib`.
+    TooLarge { mib: u64 },
+    /// The zip entries' declared uncompressed size exceeds `limits.max_uncompressed_mib`.
+    UncompressedTooLarge { mib: u64 },
+    /// The OLE compound file is corrupt.
+    CorruptOle { fault: CfbFault },
+    /// A zip (xlsx) file named `.xls`.
+    ZipNamedXls,
+    /// HTML or XML named as a zip workbook.
+    MarkupNotZip { kind: String, ext: String },
+    /// Plain text named as a zip workbook.
+    TextNotZip { ext: String },
+    /// Binary data that is not a zip workbook.
+    NotZip { ext: String },
+    /// HTML or XML named `.xls`.
+    MarkupNotExcel { kind: String, ext: String },
+    /// Binary data that is not a workbook of its extension.
+    NotWorkbook { ext: String },
+    /// The zip archive is corrupt; `detail` comes from the zip library.
+    CorruptZip { detail: String },
+    /// A zip entry's compression ratio exceeds `limits.max_compression_ratio`.
+    CompressionRatio { entry: String, ratio: u64, limit: u64 },
+    /// A sheet declares more rows than `limits.max_rows`.
+    TooManyRows { sheet: String, rows: u64, limit: u64 },
+    /// A sheet declares more columns than `limits.max_columns`.
+    TooManyColumns { sheet: String, columns: u64, limit: u64 },
+    /// A CSV cell's bytes are in no known encoding.
+    InvalidEncoding,
+    /// A CSV field longer than `limits.max_field_kib` was cut; `bytes` is its length.
+    FieldCut { bytes: usize },
+    /// The file's type is not one qingdan reads.
+    UnsupportedType,
+    /// A line of an NDJSON file is not a valid item; `detail` comes from the parser.
+    BadLine { line: usize, detail: String },
+    /// A text from a library (an I/O or reader error), shown as is.
+    Other(String),
+}
+
+/// What is wrong in a corrupt OLE compound file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CfbFault {
+    /// Shorter than its header.
+    TooShort,
+    /// The header's sector shift is neither 9 nor 12.
+    SectorShift(u16),
+    /// A sector starts beyond the end of the file.
+    SectorBeyondEnd(u32),
+    /// The DIFAT chain loops.
+    DifatLoops,
+    /// The DIFAT is empty.
+    EmptyDifat,
+    /// A chain of stream `what` names a sector out of range.
+    OutOfRange { what: String, id: u32 },
+    /// A chain of stream `what` loops.
+    ChainLoops { what: String },
+    /// A chain of stream `what` names a sector outside the allocation table.
+    OutsideTable { what: String, id: u32 },
+}
+
+impl CfbFault {
+    /// Renders the fault in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        use CfbFault::*;
+        match self {
+            TooShort => pick(lang, "文件过短".into(), "too short".into()),
+            SectorShift(s) => pick(lang, format!("扇区大小无效 {s}"), format!("invalid sector shift {s}")),
+            SectorBeyondEnd(id) => pick(lang, format!("扇区 {id} 超出文件"), format!("sector {id} beyond the end of the file")),
+            DifatLoops => pick(lang, "DIFAT 链循环".into(), "DIFAT chain loops".into()),
+            EmptyDifat => pick(lang, "DIFAT 为空".into(), "empty DIFAT".into()),
+            OutOfRange { what, id } => pick(lang, format!("{what}：扇区 {id} 超出范围"), format!("{what}: sector {id} out of range")),
+            ChainLoops { what } => pick(lang, format!("{what}：扇区链循环"), format!("{what}: sector chain loops")),
+            OutsideTable { what, id } => {
+                pick(lang, format!("{what}：扇区 {id} 不在分配表中"), format!("{what}: sector {id} outside the allocation table"))
+            }
+        }
+    }
+}
+
+impl Reason {
+    /// Renders the reason in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        use Reason::*;
+        match self {
+            EmptyFile => pick(lang, "文件为空".into(), "empty file".into()),
+            NoSuchFile => pick(lang, "文件不存在".into(), "no such file".into()),
+            SymlinkLoop => pick(lang, "符号链接循环".into(), "symlink loop".into()),
+            NotUtf8Name => pick(lang, "文件名不是 UTF-8 编码".into(), "file name is not UTF-8".into()),
+            Encrypted => pick(
+                lang,
+                "工作簿已加密（设有打开密码），请另存为未加密的文件".into(),
+                "encrypted workbook (password protected): save an unencrypted copy".into(),
+            ),
+            EncryptedEntry { name } => pick(lang, format!("zip 条目已加密：{name}"), format!("encrypted zip entry: {name}")),
+            ReaderFailed { detail } => pick(
+                lang,
+                format!("读取器内部错误，文件可能已损坏：{detail}"),
+                format!("the workbook reader failed, the file may be corrupt: {detail}"),
+            ),
+            OleNotZip { ext } => pick(
+                lang,
+                format!("文件是 OLE 复合文档而不是 .{ext}（可能是改了扩展名的 .xls）"),
+                format!("an OLE compound file, not .{ext} (perhaps a renamed .xls)"),
+            ),
+            TooLarge { mib } => pick(
+                lang,
+                format!("文件超过 {mib} MiB 上限（limits.max_uncompressed_mib）"),
+                format!("file larger than the limit of {mib} MiB (limits.max_uncompressed_mib)"),
+            ),
+            UncompressedTooLarge { mib } => pick(
+                lang,
+                format!("解压后超过 {mib} MiB 上限（limits.max_uncompressed_mib）"),
+                format!("declared uncompressed size exceeds the limit of {mib} MiB (limits.max_uncompressed_mib)"),
+            ),
+            CorruptOle { fault } => {
+                let fault = fault.render(lang);
+                pick(lang, format!("OLE 复合文档已损坏：{fault}"), format!("corrupt OLE compound file: {fault}"))
+            }
+            ZipNamedXls => pick(
+                lang,
+                "文件是 zip（xlsx）格式而不是 .xls，请改扩展名为 .xlsx".into(),
+                "a zip (xlsx) file named .xls: rename it to .xlsx".into(),
+            ),
+            MarkupNotZip { kind, ext } => pick(lang, format!("文件是 {kind} 而不是 .{ext}"), format!("{kind}, not a .{ext} workbook")),
+            TextNotZip { ext } => pick(
+                lang,
+                format!("文件是文本而不是 .{ext}（zip），可改扩展名为 .csv"),
+                format!("text, not a .{ext} (zip) workbook: rename it to .csv"),
+            ),
+            NotZip { ext } => pick(
+                lang,
+                format!("文件不是 .{ext}（zip）格式，可能已损坏"),
+                format!("not a .{ext} (zip) workbook: the file may be corrupt"),
+            ),
+            MarkupNotExcel { kind, ext } => pick(
+                lang,
+                format!("文件是 {kind} 而不是 Excel 工作簿，请在 Excel 中另存为 .xlsx"),
+                format!("{kind} named .{ext}, not an Excel workbook: save it as .xlsx"),
+            ),
+            NotWorkbook { ext } => {
+                pick(lang, format!("文件不是 .{ext} 格式，可能已损坏"), format!("not a .{ext} workbook: the file may be corrupt"))
+            }
+            CorruptZip { detail } => pick(lang, format!("zip 文件已损坏：{detail}"), format!("corrupt zip archive: {detail}")),
+            CompressionRatio { entry, ratio, limit } => pick(
+                lang,
+                format!("条目 {entry} 压缩比 {ratio} 超过上限 {limit}（疑似压缩炸弹，limits.max_compression_ratio）"),
+                format!("entry {entry}: compression ratio {ratio} exceeds the limit of {limit} (limits.max_compression_ratio)"),
+            ),
+            TooManyRows { sheet, rows, limit } => pick(
+                lang,
+                format!("{sheet} 声明 {rows} 行，超过 {limit} 行上限（limits.max_rows）"),
+                format!("{sheet} declares {rows} rows, beyond the limit of {limit} (limits.max_rows)"),
+            ),
+            TooManyColumns { sheet, columns, limit } => pick(
+                lang,
+                format!("{sheet} 声明 {columns} 列，超过 {limit} 列上限（limits.max_columns）"),
+                format!("{sheet} declares {columns} columns, beyond the limit of {limit} (limits.max_columns)"),
+            ),
+            InvalidEncoding => pick(lang, "编码无法识别".into(), "invalid encoding".into()),
+            FieldCut { bytes } => pick(lang, format!("{bytes} 字节，已截断"), format!("{bytes} bytes, cut")),
+            UnsupportedType => pick(lang, "不支持的文件类型".into(), "unsupported file type".into()),
+            BadLine { line, detail } => pick(lang, format!("第 {line} 行：{detail}"), format!("line {line}: {detail}")),
+            Other(text) => text.clone(),
+        }
+    }
+}
+
+/// Why a command failed as a whole: printed by `qingdan` before it exits with a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// No readable catalog file under the inputs; `under` names the path when there are several.
+    NoCatalogFiles { under: Option<String> },
+    /// The output would overwrite one of the inputs.
+    WouldOverwriteInput { path: String },
+    /// The output must be an `.xlsx` file.
+    OutputNotXlsx { path: String },
+    /// The workbook could not be built; `detail` comes from the workbook library.
+    Workbook { detail: String },
+}
+
+impl Failure {
+    /// Renders the failure in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        use Failure::*;
+        match self {
+            NoCatalogFiles { under: None } => pick(lang, "没有找到可读取的清单文件".into(), "no catalog files found".into()),
+            NoCatalogFiles { under: Some(p) } => {
+                pick(lang, format!("{p}：没有找到可读取的清单文件"), format!("{p}: no catalog files found"))
+            }
+            WouldOverwriteInput { path } => {
+                pick(lang, format!("拒绝覆盖输入文件：{path}"), format!("refusing to overwrite an input: {path}"))
+            }
+            OutputNotXlsx { path } => {
+                pick(lang, format!("输出文件须为 .xlsx：{path}"), format!("the output must be an .xlsx file: {path}"))
+            }
+            Workbook { detail } => pick(lang, format!("无法生成工作簿：{detail}"), format!("cannot build the workbook: {detail}")),
         }
     }
 }

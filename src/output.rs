@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::i18n::{Failure, Lang};
+
 /// Why an output could not be written.
 #[derive(Debug)]
 pub enum OutputError {
@@ -13,12 +15,20 @@ pub enum OutputError {
     Io(PathBuf, std::io::Error),
 }
 
-impl std::fmt::Display for OutputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl OutputError {
+    /// Renders the error in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
         match self {
-            OutputError::WouldOverwriteInput(p) => write!(f, "拒绝覆盖输入文件 / refusing to overwrite an input: {}", p.display()),
-            OutputError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            OutputError::WouldOverwriteInput(p) => Failure::WouldOverwriteInput { path: p.display().to_string() }.render(lang),
+            OutputError::Io(p, e) => format!("{}: {e}", p.display()),
         }
+    }
+}
+
+impl std::fmt::Display for OutputError {
+    /// Shows the error in the default language (Chinese).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::default()))
     }
 }
 

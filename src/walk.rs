@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::i18n::Reason;
 use crate::ingest::format_of;
 
 /// A problem met while walking.
@@ -14,7 +15,7 @@ pub struct WalkProblem {
     /// The path concerned, lossily displayed.
     pub path: String,
     /// What happened.
-    pub reason: String,
+    pub reason: Reason,
 }
 
 /// The input files, in a stable order, and the problems met.
@@ -26,7 +27,7 @@ pub fn collect(paths: &[PathBuf], ignore: &[String], root: Option<&Path>) -> (Ve
             if p.exists() {
                 files.push(p.clone());
             } else {
-                problems.push(WalkProblem { path: p.display().to_string(), reason: "文件不存在 / no such file".into() });
+                problems.push(WalkProblem { path: p.display().to_string(), reason: Reason::NoSuchFile });
             }
             continue;
         }
@@ -39,10 +40,7 @@ pub fn collect(paths: &[PathBuf], ignore: &[String], root: Option<&Path>) -> (Ve
                 Ok(e) if e.file_type().is_file() => {
                     let path = e.path();
                     if path.to_str().is_none() {
-                        problems.push(WalkProblem {
-                            path: path.to_string_lossy().into_owned(),
-                            reason: "文件名不是 UTF-8 编码 / file name is not UTF-8".into(),
-                        });
+                        problems.push(WalkProblem { path: path.to_string_lossy().into_owned(), reason: Reason::NotUtf8Name });
                     }
                     let name = e.file_name().to_string_lossy();
                     if format_of(path).is_none() || name == crate::config::FILE_NAME || name.starts_with("~$") {
@@ -56,8 +54,7 @@ pub fn collect(paths: &[PathBuf], ignore: &[String], root: Option<&Path>) -> (Ve
                 Ok(_) => {}
                 Err(err) => {
                     let path = err.path().map(|p| p.display().to_string()).unwrap_or_default();
-                    let reason =
-                        if err.loop_ancestor().is_some() { "符号链接循环 / symlink loop".to_string() } else { err.to_string() };
+                    let reason = if err.loop_ancestor().is_some() { Reason::SymlinkLoop } else { Reason::Other(err.to_string()) };
                     problems.push(WalkProblem { path, reason });
                 }
             }

@@ -384,7 +384,9 @@ fn sample(f: Field) -> Option<String> {
 fn form_template_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let blank = dir.path().join("模板.xlsx");
-    let code = qingdan::commands::template_form::run(&TemplateArgs { output: blank.clone(), layout: Layout::Form }).unwrap();
+    let code =
+        qingdan::commands::template_form::run(&TemplateArgs { output: blank.clone(), layout: Layout::Form }, qingdan::i18n::Lang::Zh)
+            .unwrap();
     assert_eq!(code, 0);
     let (items, stderr) = ingest(&blank, &[]);
     assert!(!stderr.contains("QD00") && !stderr.contains("QD01"), "a blank form reads cleanly: {stderr}");

@@ -60,13 +60,14 @@ impl Run {
     }
 }
 
-/// Runs `qingdan check --format json ARGS` in `dir`, bounded in time, never panicking.
+/// Runs `qingdan --lang en check --format json ARGS` in `dir`, bounded in time, never panicking.
+/// The assertions below look for fragments of the English messages.
 fn check_in(dir: &Path, args: &[&str]) -> Run {
     let start = Instant::now();
     let out = Command::cargo_bin("qingdan")
         .unwrap()
         .current_dir(dir)
-        .args(["check", "--format", "json"])
+        .args(["--lang", "en", "check", "--format", "json"])
         .args(args)
         .timeout(Duration::from_secs(30))
         .output()
@@ -500,6 +501,9 @@ fn ingest_never_overwrites_an_input() {
     let before = std::fs::read(&input).unwrap();
     // `-o` at the input's own directory, CSV output: the target name is the input's name.
     let out = ingest(dir.path(), &["东河区.csv", "-o", ".", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("拒绝覆盖输入文件"));
+    let out = ingest(dir.path(), &["东河区.csv", "-o", ".", "--format", "csv", "--lang", "en"]);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to overwrite"));
     assert_eq!(std::fs::read(&input).unwrap(), before);

@@ -30,6 +30,6 @@ fuzz_target!(|data: &[u8]| {
     f.flush().unwrap();
     let limits = Limits { max_uncompressed_mib: 64, ..Limits::default() };
     if check_workbook(f.path(), &limits) == Ok(Verdict::Workbook) {
-        let _ = guarded(|| read(f.path(), &mut Count(0)));
+        let _ = guarded(|| read(f.path(), &mut Count(0)).map_err(qingdan::i18n::Reason::Other));
     }
 });

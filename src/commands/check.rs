@@ -7,7 +7,7 @@ use crate::cli::{CheckArgs, CheckFormat};
 use crate::consistency::Consistency;
 use crate::consistency::guide::GuideComparison;
 use crate::finding::{Finding, Location, Severity, Sink};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Failure, Lang, Msg};
 use rayon::prelude::*;
 
 use crate::ingest::{Event, Options, Reader};
@@ -18,7 +18,7 @@ use crate::rules::{self, ItemContext};
 
 /// Runs the check and renders the report; returns the exit status.
 pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
-    let report = build_report(args, config, quiet)?;
+    let report = build_report(args, config, lang, quiet)?;
     let rendered = match args.format {
         CheckFormat::Human => crate::report::human::render(&report, lang),
         CheckFormat::Json => crate::report::json::render(&report, lang),
@@ -42,10 +42,10 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
 /// a single-threaded run. Materials tables break file independence (items are joined with
 /// materials read earlier), so once one has been seen, the remaining files are re-read in order
 /// on this thread exactly as a sequential run would.
-pub fn build_report(args: &CheckArgs, config: Option<&Path>, quiet: bool) -> Result<Report, String> {
+pub fn build_report(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<Report, String> {
     let inputs = super::load::resolve(&args.input, config)?;
     if inputs.files.is_empty() && inputs.walk_findings.is_empty() {
-        return Err("没有找到可读取的清单文件 / no catalog files found".into());
+        return Err(Failure::NoCatalogFiles { under: None }.render(lang));
     }
     let policy = inputs.config.policy();
     let mut sink = Sink::new(policy.clone());

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::cli::{DiffArgs, DiffFormat, InputArgs};
 use crate::diff::{Diff, FieldChange, ItemChange, ItemRef};
 use crate::finding::Severity;
-use crate::i18n::Lang;
+use crate::i18n::{Failure, Lang};
 use crate::ingest::csv::CsvEncoding;
 use crate::ingest::{Event, Layout};
 use crate::model::field::Field;
@@ -18,11 +18,11 @@ use crate::model::item::Item;
 
 /// Reads every item (implementation lists and base catalogs) under one path.
 /// Returns the items, the number of read errors, and the files read.
-fn read(path: &Path, config: Option<&Path>, quiet: bool) -> Result<(Vec<Item>, usize, Vec<PathBuf>), String> {
+fn read(path: &Path, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<(Vec<Item>, usize, Vec<PathBuf>), String> {
     let input = InputArgs { paths: vec![path.to_path_buf()], encoding: CsvEncoding::Auto, base: None, layout: Layout::Auto };
     let inputs = super::load::resolve(&input, config)?;
     if inputs.files.is_empty() {
-        return Err(format!("{}: 没有找到可读取的清单文件 / no catalog files found", path.display()));
+        return Err(Failure::NoCatalogFiles { under: Some(path.display().to_string()) }.render(lang));
     }
     let mut items = Vec::new();
     let mut problems = inputs.walk_findings.len();
@@ -39,8 +39,8 @@ pub fn run(args: &DiffArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> R
     if args.format == DiffFormat::Xlsx && args.output.is_none() {
         return Err("--format xlsx 需要 -o FILE.xlsx / --format xlsx needs -o FILE.xlsx".into());
     }
-    let (old, p_old, mut inputs) = read(&args.old, config, quiet)?;
-    let (new, p_new, new_files) = read(&args.new, config, quiet)?;
+    let (old, p_old, mut inputs) = read(&args.old, config, lang, quiet)?;
+    let (new, p_new, new_files) = read(&args.new, config, lang, quiet)?;
     inputs.extend(new_files);
     inputs.extend([args.old.clone(), args.new.clone()]);
     for (path, n) in [(&args.old, p_old), (&args.new, p_new)] {
@@ -59,16 +59,16 @@ pub fn run(args: &DiffArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> R
         DiffFormat::Md => render_md(&d, lang),
         DiffFormat::Xlsx => {
             let target = args.output.as_deref().unwrap_or(Path::new("diff.xlsx"));
-            crate::output::guard(target, &inputs).map_err(|e| e.to_string())?;
-            let bytes = render_xlsx(&d, lang).map_err(|e| e.to_string())?;
-            crate::output::write_bytes_atomic(target, &bytes).map_err(|e| e.to_string())?;
+            crate::output::guard(target, &inputs).map_err(|e| e.render(lang))?;
+            let bytes = render_xlsx(&d, lang).map_err(crate::publish::xlsx_error(lang))?;
+            crate::output::write_bytes_atomic(target, &bytes).map_err(|e| e.render(lang))?;
             return Ok(crate::EXIT_OK);
         }
     };
     match &args.output {
         Some(p) => {
-            crate::output::guard(p, &inputs).map_err(|e| e.to_string())?;
-            crate::output::write_bytes_atomic(p, text.as_bytes()).map_err(|e| e.to_string())?;
+            crate::output::guard(p, &inputs).map_err(|e| e.render(lang))?;
+            crate::output::write_bytes_atomic(p, text.as_bytes()).map_err(|e| e.render(lang))?;
         }
         None => print!("{text}"),
     }

@@ -8,7 +8,7 @@ use std::path::Path;
 use rust_xlsxwriter::Workbook;
 
 use crate::cli::{CheckArgs, CheckFormat, ExportArgs, FailOn};
-use crate::i18n::Lang;
+use crate::i18n::{Failure, Lang};
 use crate::ingest::Event;
 use crate::model::item::{CatalogKind, Item};
 use crate::model::vocab::Level;
@@ -119,13 +119,13 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
     let inputs = super::load::resolve(&args.input, config)?;
     let mut guarded = inputs.files.clone();
     guarded.extend(args.input.paths.iter().cloned());
-    crate::output::guard(&args.output, &guarded).map_err(|e| e.to_string())?;
+    crate::output::guard(&args.output, &guarded).map_err(|e| e.render(lang))?;
     if args.output.extension().and_then(|e| e.to_str()).is_none_or(|e| !e.eq_ignore_ascii_case("xlsx")) {
-        return Err(format!("输出文件须为 .xlsx / the output must be an .xlsx file: {}", args.output.display()));
+        return Err(Failure::OutputNotXlsx { path: args.output.display().to_string() }.render(lang));
     }
 
     let check_args = CheckArgs { input: args.input.clone(), format: CheckFormat::Json, fail_on: FailOn::Error };
-    let report = super::check::build_report(&check_args, config, quiet)?;
+    let report = super::check::build_report(&check_args, config, lang, quiet)?;
 
     let mut kind = CatalogKind::Implementation;
     let mut implementation: Vec<Item> = Vec::new();
@@ -150,8 +150,8 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
     // TODO(single pass): `check::build_report` above reads every input once for the findings and
     // `read_all` reads them again for the items; a single-pass API would replace both calls,
     // handing over the items (for the Vecs above) and the findings (for `build_workbook`).
-    let mut wb = build_workbook(&implementation, &base, &report.findings, lang).map_err(xlsx_error)?;
-    save_atomic(&mut wb, &args.output)?;
+    let mut wb = build_workbook(&implementation, &base, &report.findings, lang).map_err(xlsx_error(lang))?;
+    save_atomic(&mut wb, &args.output, lang)?;
     if !quiet {
         eprintln!(
             "已写出 {}：{} 个实施事项，{} 个基本目录事项，{} 条问题",
@@ -207,14 +207,14 @@ pub fn build_workbook_with_limit(
 /// Saves a workbook atomically: zipped straight into a temporary file next to `target`, then
 /// renamed into place (the workbook is never held in memory as one buffer). Like
 /// [`crate::output::write_atomic`], which cannot be used here because the writer must be `Send`.
-pub fn save_atomic(wb: &mut Workbook, target: &Path) -> Result<(), String> {
-    let io = |e: std::io::Error| crate::output::OutputError::Io(target.to_path_buf(), e).to_string();
+pub fn save_atomic(wb: &mut Workbook, target: &Path, lang: Lang) -> Result<(), String> {
+    let io = |e: std::io::Error| crate::output::OutputError::Io(target.to_path_buf(), e).render(lang);
     let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
     let mut tmp = tempfile::Builder::new().prefix(".qingdan-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
     {
         let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        wb.save_to_writer(&mut w).map_err(xlsx_error)?;
+        wb.save_to_writer(&mut w).map_err(xlsx_error(lang))?;
         w.flush().map_err(io)?;
     }
     tmp.as_file().sync_all().map_err(io)?;

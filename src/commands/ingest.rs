@@ -25,7 +25,7 @@ struct TableOut {
 pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, String> {
     let inputs = super::load::resolve(&args.input, config)?;
     if let Some(dir) = &args.output {
-        crate::output::guard(dir, &inputs.files).map_err(|e| e.to_string())?;
+        crate::output::guard(dir, &inputs.files).map_err(|e| e.render(lang))?;
     }
     let mut findings: Vec<Finding> = inputs.walk_findings.clone();
     let mut tables: Vec<TableOut> = Vec::new();
@@ -63,9 +63,9 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
                 let mut used = std::collections::HashSet::new();
                 for t in &tables {
                     let target = dir.join(output_name(&t.file, t.sheet.as_deref(), args.format, &mut used));
-                    crate::output::guard(&target, &inputs.files).map_err(|e| e.to_string())?;
+                    crate::output::guard(&target, &inputs.files).map_err(|e| e.render(lang))?;
                     let items: Vec<&Item> = t.items.iter().collect();
-                    crate::output::write_atomic(&target, |w| write_catalog(w, args.format, &items)).map_err(|e| e.to_string())?;
+                    crate::output::write_atomic(&target, |w| write_catalog(w, args.format, &items)).map_err(|e| e.render(lang))?;
                 }
             }
         }

@@ -24,7 +24,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Schema => info::schema(),
         Command::Generate(a) => generate::run(&a),
         Command::Export(a) => export::run(&a, cli.config.as_deref(), lang, cli.quiet),
-        Command::Template(a) => template::run(&a),
+        Command::Template(a) => template::run(&a, lang),
         Command::Diff(a) => diff::run(&a, cli.config.as_deref(), lang, cli.quiet),
         Command::Stats(a) => stats::run(&a, cli.config.as_deref(), lang, cli.quiet),
     };

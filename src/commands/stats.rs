@@ -8,16 +8,21 @@ use std::path::Path;
 use serde_json::{Value as Json, json};
 
 use crate::cli::{StatsArgs, StatsFormat};
-use crate::i18n::Lang;
+use crate::i18n::{Failure, Lang};
 use crate::ingest::Event;
 use crate::model::item::{CatalogKind, Item};
 use crate::stats::{Group, Indicator, Scope, Stats, Value};
 
 /// Reads every implementation item under the input paths (base-catalog tables skipped).
-pub fn read_items(input: &crate::cli::InputArgs, config: Option<&Path>, quiet: bool) -> Result<(Vec<Item>, crate::config::Config), String> {
+pub fn read_items(
+    input: &crate::cli::InputArgs,
+    config: Option<&Path>,
+    lang: Lang,
+    quiet: bool,
+) -> Result<(Vec<Item>, crate::config::Config), String> {
     let inputs = super::load::resolve(input, config)?;
     if inputs.files.is_empty() {
-        return Err("没有找到可读取的清单文件 / no catalog files found".into());
+        return Err(Failure::NoCatalogFiles { under: None }.render(lang));
     }
     let mut items = Vec::new();
     let mut kind = CatalogKind::Implementation;
@@ -36,7 +41,7 @@ pub fn jurisdiction_names(config: &crate::config::Config) -> BTreeMap<String, St
 
 /// Runs `stats`; exits 0 whether or not targets are met.
 pub fn run(args: &StatsArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
-    let (items, config) = read_items(&args.input, config, quiet)?;
+    let (items, config) = read_items(&args.input, config, lang, quiet)?;
     let stats = crate::stats::compute(items.iter(), &jurisdiction_names(&config));
     let out = match args.format {
         StatsFormat::Human => render_human(&stats, lang),

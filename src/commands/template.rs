@@ -7,6 +7,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::cli::TemplateArgs;
+use crate::i18n::{Failure, Lang};
 use crate::ingest::Layout;
 use crate::model::field::{Field, Kind, MaterialField};
 use crate::publish::{
@@ -24,15 +25,15 @@ pub const MATERIALS_SHEET: &str = "申请材料";
 pub const GUIDE_SHEET: &str = "填写说明";
 
 /// Runs `template`; returns the exit status.
-pub fn run(args: &TemplateArgs) -> Result<i32, String> {
+pub fn run(args: &TemplateArgs, lang: Lang) -> Result<i32, String> {
     if args.layout == Layout::Form {
-        return super::template_form::run(args);
+        return super::template_form::run(args, lang);
     }
     if args.output.extension().and_then(|e| e.to_str()).is_none_or(|e| !e.eq_ignore_ascii_case("xlsx")) {
-        return Err(format!("输出文件须为 .xlsx / the output must be an .xlsx file: {}", args.output.display()));
+        return Err(Failure::OutputNotXlsx { path: args.output.display().to_string() }.render(lang));
     }
-    let bytes = build().map_err(xlsx_error)?;
-    crate::output::write_bytes_atomic(&args.output, &bytes).map_err(|e| e.to_string())?;
+    let bytes = build().map_err(xlsx_error(lang))?;
+    crate::output::write_bytes_atomic(&args.output, &bytes).map_err(|e| e.render(lang))?;
     Ok(crate::EXIT_OK)
 }
 

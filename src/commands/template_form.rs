@@ -8,6 +8,7 @@ use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+use crate::i18n::{Failure, Lang};
 use crate::model::field::{Field, Group, MaterialField};
 use crate::publish::{choices, group_zh, material_choices, xlsx_error};
 
@@ -21,16 +22,16 @@ pub const MATERIAL_ROWS: usize = 8;
 const LAST_COL: u16 = 7;
 
 /// Runs `template --layout form`; returns the exit status.
-pub fn run(args: &crate::cli::TemplateArgs) -> Result<i32, String> {
+pub fn run(args: &crate::cli::TemplateArgs, lang: Lang) -> Result<i32, String> {
     if args.output.extension().and_then(|e| e.to_str()).is_none_or(|e| !e.eq_ignore_ascii_case("xlsx")) {
-        return Err(format!("输出文件须为 .xlsx / the output must be an .xlsx file: {}", args.output.display()));
+        return Err(Failure::OutputNotXlsx { path: args.output.display().to_string() }.render(lang));
     }
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    ws.set_name(FORM_SHEET).map_err(xlsx_error)?;
-    write_form(ws, 0, "政务服务事项办事指南", &|_| None, &[]).map_err(xlsx_error)?;
-    let bytes = wb.save_to_buffer().map_err(xlsx_error)?;
-    crate::output::write_bytes_atomic(&args.output, &bytes).map_err(|e| e.to_string())?;
+    ws.set_name(FORM_SHEET).map_err(xlsx_error(lang))?;
+    write_form(ws, 0, "政务服务事项办事指南", &|_| None, &[]).map_err(xlsx_error(lang))?;
+    let bytes = wb.save_to_buffer().map_err(xlsx_error(lang))?;
+    crate::output::write_bytes_atomic(&args.output, &bytes).map_err(|e| e.render(lang))?;
     Ok(crate::EXIT_OK)
 }
 

@@ -10,7 +10,7 @@ use super::headers::{self, Column, Header, Target};
 use super::table::Row;
 use super::{Event, Options};
 use crate::finding::{Finding, Location};
-use crate::i18n::Msg;
+use crate::i18n::{Msg, Reason};
 use crate::model::field::{Field, MaterialField};
 use crate::model::item::{CatalogKind, Item, Material};
 use crate::model::provenance::{FieldSource, FieldSources, Provenance};
@@ -139,12 +139,7 @@ impl TableBuilder {
             if self.pending.iter().all(Row::is_blank) {
                 // A blank sheet (common: Sheet2, Sheet3) says nothing; a blank CSV is a finding.
                 if self.sheet.is_none() {
-                    emit(Event::Finding(Finding::at_file(
-                        "QD001",
-                        &self.file,
-                        None,
-                        Msg::FileUnreadable { reason: "文件为空 / empty file".into() },
-                    )));
+                    emit(Event::Finding(Finding::at_file("QD001", &self.file, None, Msg::FileUnreadable { reason: Reason::EmptyFile })));
                 }
                 return;
             }
@@ -165,21 +160,13 @@ impl TableBuilder {
     /// Reports a CSV decoding issue at its cell.
     pub fn csv_issue(&self, issue: CsvIssue, emit: &mut dyn FnMut(Event)) {
         let (row, column, msg) = match issue {
-            CsvIssue::Encoding { row, column } => (
-                row,
-                column,
-                Msg::ValueUnreadable {
-                    field: self.field_at(column).unwrap_or(Field::Name),
-                    raw: "（编码无法识别 / invalid encoding）".into(),
-                },
-            ),
+            CsvIssue::Encoding { row, column } => {
+                (row, column, Msg::CellUnreadable { field: self.field_at(column).unwrap_or(Field::Name), reason: Reason::InvalidEncoding })
+            }
             CsvIssue::TooLong { row, column, len } => (
                 row,
                 column,
-                Msg::ValueUnreadable {
-                    field: self.field_at(column).unwrap_or(Field::Name),
-                    raw: format!("（{len} 字节，已截断 / bytes, cut）"),
-                },
+                Msg::CellUnreadable { field: self.field_at(column).unwrap_or(Field::Name), reason: Reason::FieldCut { bytes: len } },
             ),
         };
         let mut f = Finding::at_file("QD010", &self.file, None, msg);

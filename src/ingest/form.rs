@@ -16,7 +16,7 @@ use super::headers::HeaderDictionary;
 use super::table::{Cell, Row};
 use super::{Event, Layout, Options};
 use crate::finding::Finding;
-use crate::i18n::Msg;
+use crate::i18n::{Msg, Reason};
 use crate::model::field::{Field, MaterialField};
 use crate::model::item::{CatalogKind, Item, Material};
 use crate::model::provenance::{FieldSource, Provenance, column_letters};
@@ -164,11 +164,11 @@ impl FormBuilder {
 
     /// Reports a CSV decoding issue at its cell.
     pub fn csv_issue(&self, issue: CsvIssue, emit: &mut dyn FnMut(Event)) {
-        let (row, column, raw) = match issue {
-            CsvIssue::Encoding { row, column } => (row, column, "（编码无法识别 / invalid encoding）".to_string()),
-            CsvIssue::TooLong { row, column, len } => (row, column, format!("（{len} 字节，已截断 / bytes, cut）")),
+        let (row, column, reason) = match issue {
+            CsvIssue::Encoding { row, column } => (row, column, Reason::InvalidEncoding),
+            CsvIssue::TooLong { row, column, len } => (row, column, Reason::FieldCut { bytes: len }),
         };
-        let mut f = Finding::at_file("QD010", &self.file, None, Msg::ValueUnreadable { field: Field::Name, raw });
+        let mut f = Finding::at_file("QD010", &self.file, None, Msg::CellUnreadable { field: Field::Name, reason });
         f.location.row = Some(row);
         f.location.column = Some(column);
         emit(Event::Finding(f));
@@ -179,12 +179,7 @@ impl FormBuilder {
         let rows = std::mem::take(&mut self.rows);
         if rows.iter().all(Row::is_blank) {
             if self.sheet.is_none() {
-                emit(Event::Finding(Finding::at_file(
-                    "QD001",
-                    &self.file,
-                    None,
-                    Msg::FileUnreadable { reason: "文件为空 / empty file".into() },
-                )));
+                emit(Event::Finding(Finding::at_file("QD001", &self.file, None, Msg::FileUnreadable { reason: Reason::EmptyFile })));
             }
             return;
         }

@@ -9,6 +9,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 use crate::config::Limits;
+use crate::i18n::{CfbFault, Reason};
 
 thread_local! {
     /// Set while a [`guarded`] reader runs on this thread: its panics are reported as findings,
@@ -19,7 +20,7 @@ thread_local! {
 /// Runs a workbook reader, turning a panic inside it (a bug in a parser meeting a corrupt
 /// file, e.g. an arithmetic overflow on a garbled cell reference) into an error for a QD001
 /// finding, so that the other files are still read. Panics elsewhere print as usual.
-pub fn guarded<T>(read: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+pub fn guarded<T>(read: impl FnOnce() -> Result<T, Reason>) -> Result<T, Reason> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -38,7 +39,7 @@ pub fn guarded<T>(read: impl FnOnce() -> Result<T, String>) -> Result<T, String>
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "panic".into());
-        Err(format!("读取器内部错误，文件可能已损坏 / the workbook reader failed, the file may be corrupt: {what}"))
+        Err(Reason::ReaderFailed { detail: what })
     })
 }
 
@@ -68,42 +69,35 @@ const RATIO_MIN_BYTES: u64 = 1 << 20;
 const CFB_SCAN_BYTES: u64 = 64 << 20;
 
 /// Checks a file read as a workbook; `Err` is the reason it is refused, for a QD001 finding.
-pub fn check_workbook(path: &Path, limits: &Limits) -> Result<Verdict, String> {
+pub fn check_workbook(path: &Path, limits: &Limits) -> Result<Verdict, Reason> {
+    let other = |e: std::io::Error| Reason::Other(e.to_string());
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let mut file = File::open(path).map_err(|e| e.to_string())?;
-    let head = read_head(&mut file, SNIFF_BYTES).map_err(|e| e.to_string())?;
+    let mut file = File::open(path).map_err(other)?;
+    let head = read_head(&mut file, SNIFF_BYTES).map_err(other)?;
     if head.is_empty() {
-        return Err("文件为空 / empty file".into());
+        return Err(Reason::EmptyFile);
     }
     let is_zip = head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06");
     let is_cfb = head.starts_with(&CFB_MAGIC);
     let zip_format = matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "ods");
     if is_cfb {
         if cfb_is_encrypted(path)? {
-            return Err(
-                "工作簿已加密（设有打开密码），请另存为未加密的文件 / encrypted workbook (password protected): save an unencrypted copy"
-                    .into(),
-            );
+            return Err(Reason::Encrypted);
         }
         if zip_format {
-            return Err(format!(
-                "文件是 OLE 复合文档而不是 .{ext}（可能是改了扩展名的 .xls）/ an OLE compound file, not .{ext} (perhaps a renamed .xls)"
-            ));
+            return Err(Reason::OleNotZip { ext });
         }
-        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+        let size = std::fs::metadata(path).map_err(other)?.len();
         if size > limits.max_uncompressed_mib.saturating_mul(1 << 20) {
-            return Err(format!(
-                "文件超过 {} MiB 上限 / file larger than the limit of {} MiB (limits.max_uncompressed_mib)",
-                limits.max_uncompressed_mib, limits.max_uncompressed_mib
-            ));
+            return Err(Reason::TooLarge { mib: limits.max_uncompressed_mib });
         }
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-        check_cfb(&bytes).map_err(|e| format!("OLE 复合文档已损坏 / corrupt OLE compound file: {e}"))?;
+        let bytes = std::fs::read(path).map_err(other)?;
+        check_cfb(&bytes).map_err(|fault| Reason::CorruptOle { fault })?;
         return Ok(Verdict::Workbook);
     }
     if is_zip {
         if ext == "xls" {
-            return Err("文件是 zip（xlsx）格式而不是 .xls，请改扩展名为 .xlsx / a zip (xlsx) file named .xls: rename it to .xlsx".into());
+            return Err(Reason::ZipNamedXls);
         }
         check_zip(path, limits)?;
         return Ok(Verdict::Workbook);
@@ -111,20 +105,16 @@ pub fn check_workbook(path: &Path, limits: &Limits) -> Result<Verdict, String> {
     let sniffed = sniff_text(&head);
     if zip_format {
         return Err(match sniffed {
-            Sniff::Markup(kind) => format!("文件是 {kind} 而不是 .{ext} / {kind}, not a .{ext} workbook"),
-            Sniff::Text => {
-                format!("文件是文本而不是 .{ext}（zip），可改扩展名为 .csv / text, not a .{ext} (zip) workbook: rename it to .csv")
-            }
-            Sniff::Binary => format!("文件不是 .{ext}（zip）格式，可能已损坏 / not a .{ext} (zip) workbook: the file may be corrupt"),
+            Sniff::Markup(kind) => Reason::MarkupNotZip { kind: kind.into(), ext },
+            Sniff::Text => Reason::TextNotZip { ext },
+            Sniff::Binary => Reason::NotZip { ext },
         });
     }
     // `.xls` (or anything else calamine would sniff) that is neither CFB nor zip.
     match sniffed {
-        Sniff::Markup(kind) => Err(format!(
-            "文件是 {kind} 而不是 Excel 工作簿，请在 Excel 中另存为 .xlsx / {kind} named .{ext}, not an Excel workbook: save it as .xlsx"
-        )),
+        Sniff::Markup(kind) => Err(Reason::MarkupNotExcel { kind: kind.into(), ext }),
         Sniff::Text => Ok(Verdict::Csv),
-        Sniff::Binary => Err(format!("文件不是 .{ext} 格式，可能已损坏 / not a .{ext} workbook: the file may be corrupt")),
+        Sniff::Binary => Err(Reason::NotWorkbook { ext }),
     }
 }
 
@@ -172,14 +162,15 @@ fn sniff_text(head: &[u8]) -> Sniff {
 }
 
 /// Whether an OLE compound file holds an `EncryptionInfo` stream (an encrypted OOXML workbook).
-fn cfb_is_encrypted(path: &Path) -> Result<bool, String> {
+fn cfb_is_encrypted(path: &Path) -> Result<bool, Reason> {
+    let other = |e: std::io::Error| Reason::Other(e.to_string());
     let needle: Vec<u8> = "EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes).collect();
-    let file = File::open(path).map_err(|e| e.to_string())?;
+    let file = File::open(path).map_err(other)?;
     let mut reader = BufReader::new(file).take(CFB_SCAN_BYTES);
     let mut buf = vec![0u8; 1 << 16];
     let mut carry: Vec<u8> = Vec::new();
     loop {
-        let n = reader.read(&mut buf).map_err(|e| e.to_string())?;
+        let n = reader.read(&mut buf).map_err(other)?;
         if n == 0 {
             return Ok(false);
         }
@@ -205,23 +196,23 @@ fn u32_at(b: &[u8], at: usize) -> u32 {
 /// FAT and every stream) the way calamine does, and refuses a chain that loops or points
 /// outside its table: calamine follows those without a bound (memory grows until the process
 /// dies) or indexes past the table (a panic).
-fn check_cfb(file: &[u8]) -> Result<(), String> {
+fn check_cfb(file: &[u8]) -> Result<(), CfbFault> {
     if file.len() < 512 {
-        return Err("文件过短 / too short".into());
+        return Err(CfbFault::TooShort);
     }
     let size: usize = match u16::from_le_bytes([file[30], file[31]]) {
         9 => 512,
         12 => 4096,
-        s => return Err(format!("扇区大小无效 / invalid sector shift {s}")),
+        s => return Err(CfbFault::SectorShift(s)),
     };
     // Sector `id` starts after the header, which fills one sector. calamine slices past its
     // buffer (a panic) when asked for a sector that starts beyond the end, so those are refused.
     let body = file.get(size.min(file.len())..).unwrap_or(&[]);
     let sectors = body.len().div_ceil(size);
     let unit = |id: u32| (body.len().saturating_sub(id as usize * size)).min(size);
-    let sector = |id: u32| -> Result<&[u8], String> {
+    let sector = |id: u32| -> Result<&[u8], CfbFault> {
         if id as usize >= sectors {
-            return Err(format!("扇区 {id} 超出文件 / sector {id} beyond the end of the file"));
+            return Err(CfbFault::SectorBeyondEnd(id));
         }
         let start = id as usize * size;
         Ok(&body[start..(start + size).min(body.len())])
@@ -234,10 +225,10 @@ fn check_cfb(file: &[u8]) -> Result<(), String> {
     while id < RESERVED_SECTORS {
         steps += 1;
         if steps > sectors + 1 {
-            return Err("DIFAT 链循环 / DIFAT chain loops".into());
+            return Err(CfbFault::DifatLoops);
         }
         difat.extend(words(sector(id)?));
-        id = difat.pop().ok_or("DIFAT 为空 / empty DIFAT")?;
+        id = difat.pop().ok_or(CfbFault::EmptyDifat)?;
     }
     let mut fat = Vec::new();
     for id in difat.into_iter().filter(|id| *id < DIFSECT) {
@@ -251,7 +242,7 @@ fn check_cfb(file: &[u8]) -> Result<(), String> {
         let mut steps = 0usize;
         while id != ENDOFCHAIN {
             if id as usize >= count {
-                return Err(format!("{what}: 扇区 {id} 超出范围 / sector {id} out of range"));
+                return Err(CfbFault::OutOfRange { what: what.into(), id });
             }
             have = have.saturating_add(unit_of(id));
             if let Some(l) = len
@@ -261,11 +252,9 @@ fn check_cfb(file: &[u8]) -> Result<(), String> {
             }
             steps += 1;
             if steps > count + 1 {
-                return Err(format!("{what}: 扇区链循环 / sector chain loops"));
+                return Err(CfbFault::ChainLoops { what: what.into() });
             }
-            id = *table
-                .get(id as usize)
-                .ok_or_else(|| format!("{what}: 扇区 {id} 不在分配表中 / sector {id} outside the allocation table"))?;
+            id = *table.get(id as usize).ok_or_else(|| CfbFault::OutsideTable { what: what.into(), id })?;
         }
         Ok(have)
     };
@@ -316,34 +305,25 @@ fn check_cfb(file: &[u8]) -> Result<(), String> {
 
 /// Checks a zip workbook's central directory against the limits, then the `<dimension>` of
 /// each worksheet.
-fn check_zip(path: &Path, limits: &Limits) -> Result<(), String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| format!("zip 文件已损坏 / corrupt zip archive: {e}"))?;
+fn check_zip(path: &Path, limits: &Limits) -> Result<(), Reason> {
+    let file = File::open(path).map_err(|e| Reason::Other(e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| Reason::CorruptZip { detail: e.to_string() })?;
     let max_total = limits.max_uncompressed_mib.saturating_mul(1 << 20);
     let mut total: u64 = 0;
     let mut sheets = Vec::new();
     for i in 0..zip.len() {
-        let entry = zip.by_index_raw(i).map_err(|e| format!("zip 文件已损坏 / corrupt zip archive: {e}"))?;
+        let entry = zip.by_index_raw(i).map_err(|e| Reason::CorruptZip { detail: e.to_string() })?;
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
         let (size, packed) = (entry.size(), entry.compressed_size());
         if entry.encrypted() {
-            return Err(format!("zip 条目已加密 / encrypted zip entry: {name}"));
+            return Err(Reason::EncryptedEntry { name });
         }
         total = total.saturating_add(size);
         if total > max_total {
-            return Err(format!(
-                "解压后超过 {} MiB 上限 / declared uncompressed size exceeds the limit of {} MiB (limits.max_uncompressed_mib)",
-                limits.max_uncompressed_mib, limits.max_uncompressed_mib
-            ));
+            return Err(Reason::UncompressedTooLarge { mib: limits.max_uncompressed_mib });
         }
         if size >= RATIO_MIN_BYTES && size / packed.max(1) > limits.max_compression_ratio {
-            return Err(format!(
-                "条目 {name} 压缩比 {} 超过上限 {}（疑似压缩炸弹）/ entry {name}: compression ratio {} exceeds the limit of {} (limits.max_compression_ratio)",
-                size / packed.max(1),
-                limits.max_compression_ratio,
-                size / packed.max(1),
-                limits.max_compression_ratio
-            ));
+            return Err(Reason::CompressionRatio { entry: name, ratio: size / packed.max(1), limit: limits.max_compression_ratio });
         }
         if is_worksheet(&name) {
             sheets.push(i);
@@ -360,16 +340,10 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<(), String> {
         if let Some((rows, cols)) = declared_dimension(&head) {
             let sheet = name.rsplit('/').next().unwrap_or(&name);
             if rows > limits.max_rows {
-                return Err(format!(
-                    "{sheet} 声明 {rows} 行，超过 {} 行上限 / {sheet} declares {rows} rows, beyond the limit of {} (limits.max_rows)",
-                    limits.max_rows, limits.max_rows
-                ));
+                return Err(Reason::TooManyRows { sheet: sheet.into(), rows, limit: limits.max_rows });
             }
             if cols > limits.max_columns {
-                return Err(format!(
-                    "{sheet} 声明 {cols} 列，超过 {} 列上限 / {sheet} declares {cols} columns, beyond the limit of {} (limits.max_columns)",
-                    limits.max_columns, limits.max_columns
-                ));
+                return Err(Reason::TooManyColumns { sheet: sheet.into(), columns: cols, limit: limits.max_columns });
             }
         }
     }
@@ -452,8 +426,8 @@ mod tests {
     #[test]
     fn cfb_chains() {
         assert_eq!(check_cfb(&cfb(ENDOFCHAIN)), Ok(()));
-        assert!(check_cfb(&cfb(1)).unwrap_err().contains("loops"));
-        assert!(check_cfb(&cfb(7)).unwrap_err().contains("out of range"));
+        assert!(matches!(check_cfb(&cfb(1)), Err(CfbFault::ChainLoops { .. })));
+        assert!(matches!(check_cfb(&cfb(7)), Err(CfbFault::OutOfRange { id: 7, .. })));
         assert!(check_cfb(&cfb(ENDOFCHAIN)[..700]).is_err());
     }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::finding::Finding;
-use crate::i18n::Msg;
+use crate::i18n::{Msg, Reason};
 use crate::model::item::{CatalogKind, Item};
 
 use form::SheetBuilder;
@@ -138,7 +138,7 @@ impl Reader {
         let file: Arc<str> = display.into();
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         let is_base_file = names_base(stem) || self.opts.base.as_deref().is_some_and(|b| same_file(b, path));
-        let unreadable = |reason: String, emit: &mut dyn FnMut(Event)| {
+        let unreadable = |reason: Reason, emit: &mut dyn FnMut(Event)| {
             emit(Event::Finding(Finding::at_file("QD001", display, None, Msg::FileUnreadable { reason })));
         };
         let mut format = format_of(path);
@@ -163,7 +163,7 @@ impl Reader {
                     b.csv_issue(issue, emit);
                 }
                 if let Err(e) = res {
-                    unreadable(e.to_string(), emit);
+                    unreadable(Reason::Other(e.to_string()), emit);
                 }
             }
             Some(Format::Workbook) => {
@@ -175,10 +175,10 @@ impl Reader {
                     index: &mut self.index,
                     emit,
                 };
-                if let Err(e) = limits::guarded(|| spreadsheet::read(path, &mut v)) {
+                if let Err(e) = limits::guarded(|| spreadsheet::read(path, &mut v).map_err(Reason::Other)) {
                     if v.builder.is_some() {
                         // Stopped inside a sheet: report it there and keep what was read.
-                        spreadsheet::SheetVisitor::end_sheet(&mut v, Some(e));
+                        v.end_sheet_with(Some(e));
                     } else {
                         unreadable(e, v.emit);
                     }
@@ -189,7 +189,7 @@ impl Reader {
                     unreadable(e, emit);
                 }
             }
-            None => unreadable("unsupported file type".into(), emit),
+            None => unreadable(Reason::UnsupportedType, emit),
         }
     }
 
@@ -233,6 +233,13 @@ impl spreadsheet::SheetVisitor for WorkbookVisitor<'_, '_> {
     }
 
     fn end_sheet(&mut self, error: Option<String>) {
+        self.end_sheet_with(error.map(Reason::Other));
+    }
+}
+
+impl WorkbookVisitor<'_, '_> {
+    /// Ends the current sheet, reporting `error` (why reading stopped early) at it.
+    fn end_sheet_with(&mut self, error: Option<Reason>) {
         if let Some(mut b) = self.builder.take() {
             if let Some(e) = error {
                 let sheet = b.sheet().map(|s| s.to_string());
@@ -252,15 +259,16 @@ mod own {
         items: Vec<Item>,
     }
 
-    pub fn read(path: &Path, _display: &str, emit: &mut dyn FnMut(Event)) -> Result<(), String> {
-        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    pub fn read(path: &Path, _display: &str, emit: &mut dyn FnMut(Event)) -> Result<(), Reason> {
+        let other = |e: &dyn std::fmt::Display| Reason::Other(e.to_string());
+        let text = std::fs::read_to_string(path).map_err(|e| other(&e))?;
         let items: Vec<Item> = match format_of(path) {
-            Some(Format::Yaml) => serde_yaml::from_str::<Catalog>(&text).map_err(|e| e.to_string())?.items,
-            Some(Format::Json) => serde_json::from_str::<Catalog>(&text).map_err(|e| e.to_string())?.items,
+            Some(Format::Yaml) => serde_yaml::from_str::<Catalog>(&text).map_err(|e| other(&e))?.items,
+            Some(Format::Json) => serde_json::from_str::<Catalog>(&text).map_err(|e| other(&e))?.items,
             _ => {
                 let mut v = Vec::new();
                 for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-                    v.push(serde_json::from_str(line).map_err(|e| format!("line {}: {e}", i + 1))?);
+                    v.push(serde_json::from_str(line).map_err(|e| Reason::BadLine { line: i + 1, detail: e.to_string() })?);
                 }
                 v
             }

@@ -253,9 +253,9 @@ impl ListSheet {
     }
 }
 
-/// Turns a workbook error into a message for people.
-pub fn xlsx_error(e: XlsxError) -> String {
-    format!("无法生成工作簿 / cannot build the workbook: {e}")
+/// Turns a workbook error into a message for people in `lang` (use as `.map_err(xlsx_error(lang))`).
+pub fn xlsx_error(lang: crate::i18n::Lang) -> impl Fn(XlsxError) -> String {
+    move |e| crate::i18n::Failure::Workbook { detail: e.to_string() }.render(lang)
 }
 
 /// The number rule of a count field (网上办理深度 0..4, 到办事现场次数 ≥ 0), if it has one.
