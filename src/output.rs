@@ -47,9 +47,12 @@ pub fn guard(target: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// The writer outputs are written through: buffered, seekable and `Send` (as workbook writers need).
+pub type OutputWriter<'a> = std::io::BufWriter<&'a mut std::fs::File>;
+
 /// Writes `target` atomically with `write`, which receives a buffered writer on a temporary
 /// file in the same folder.
-pub fn write_atomic(target: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), OutputError> {
+pub fn write_atomic(target: &Path, write: impl FnOnce(&mut OutputWriter<'_>) -> std::io::Result<()>) -> Result<(), OutputError> {
     let io = |e| OutputError::Io(target.to_path_buf(), e);
     let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;

@@ -2,7 +2,6 @@
 //! 办事指南, 统计, 问题), written atomically and never over an input.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use rust_xlsxwriter::Workbook;
@@ -205,25 +204,8 @@ pub fn build_workbook_with_limit(
 }
 
 /// Saves a workbook atomically: zipped straight into a temporary file next to `target`, then
-/// renamed into place (the workbook is never held in memory as one buffer). Like
-/// [`crate::output::write_atomic`], which cannot be used here because the writer must be `Send`.
+/// renamed into place (the workbook is never held in memory as one buffer).
 pub fn save_atomic(wb: &mut Workbook, target: &Path, lang: Lang) -> Result<(), String> {
-    let io = |e: std::io::Error| crate::output::OutputError::Io(target.to_path_buf(), e).render(lang);
-    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new().prefix(".qingdan-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        wb.save_to_writer(&mut w).map_err(xlsx_error(lang))?;
-        w.flush().map_err(io)?;
-    }
-    tmp.as_file().sync_all().map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(target).map(|m| m.permissions().mode() & 0o777).unwrap_or(0o644);
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(io)?;
-    }
-    tmp.persist(target).map_err(|e| io(e.error))?;
-    Ok(())
+    crate::output::write_atomic(target, |w| wb.save_to_writer(w).map_err(|e| std::io::Error::other(xlsx_error(lang)(e))))
+        .map_err(|e| e.render(lang))
 }
