@@ -266,9 +266,12 @@ impl TableBuilder {
         if nonblank.len() == 1 && Some(nonblank[0]) != name_col {
             return;
         }
-        // A repeated header row (page-break headers in exports).
+        // A repeated header row (page-break headers in exports). When the table has a name
+        // column, a repeated header names that field there: one lookup rules most rows out.
         let mut memo = std::mem::take(&mut self.header_memo);
-        let repeated = m.fields.iter().filter(|(c, f)| names_field(&self.dict, &mut memo, row.get(*c)) == Some(*f)).count() >= 3;
+        let name_says_header = name_col.is_none_or(|c| names_field(&self.dict, &mut memo, row.get(c)) == Some(Field::Name));
+        let repeated =
+            name_says_header && m.fields.iter().filter(|(c, f)| names_field(&self.dict, &mut memo, row.get(*c)) == Some(*f)).count() >= 3;
         self.header_memo = memo;
         if repeated {
             return;
