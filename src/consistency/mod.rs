@@ -167,7 +167,9 @@ impl Consistency {
                 }
             }
         }
-        let jid = item.division_code.as_deref().map(|c| self.jurisdiction_id(c, &item.provenance.file));
+        // A 办事指南 is a second document of a listed item: it does not add to the item count.
+        let counted = !item.provenance.form;
+        let jid = item.division_code.as_deref().map(|c| self.jurisdiction_id(c, &item.provenance.file, counted));
         let Some(code) = item.basic_code.clone() else { return };
         let mut deviating = false;
         if !self.base.is_empty() {
@@ -257,13 +259,14 @@ impl Consistency {
         });
     }
 
-    fn jurisdiction_id(&mut self, code: &str, file: &Arc<str>) -> u32 {
+    fn jurisdiction_id(&mut self, code: &str, file: &Arc<str>, counted: bool) -> u32 {
+        let add = usize::from(counted);
         if let Some(id) = self.jurisdiction_ids.get(code) {
-            self.jurisdictions[*id as usize].items += 1;
+            self.jurisdictions[*id as usize].items += add;
             return *id;
         }
         let id = self.jurisdictions.len() as u32;
-        self.jurisdictions.push(Jurisdiction { code: code.to_string(), level: division_level(code), first_file: file.clone(), items: 1 });
+        self.jurisdictions.push(Jurisdiction { code: code.to_string(), level: division_level(code), first_file: file.clone(), items: add });
         self.jurisdiction_ids.insert(code.to_string(), id);
         id
     }
