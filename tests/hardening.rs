@@ -12,31 +12,43 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken")
 }
 
-/// The canonical header and one valid implementation row.
-const HEADER: &str = "事项名称,基本编码,实施编码,事项类型,主管部门,实施主体,实施主体编码,设定依据,行使层级,行政区划代码,服务对象,受理条件,办理流程,申请材料,法定办结时限,承诺办结时限,是否收费,咨询电话,监督投诉电话";
+mod common;
 
+use qingdan::model::field::Field;
+
+/// The columns of the valid implementation row these tests start from.
+const FIELDS: &[Field] = &[
+    Field::Name,
+    Field::BasicCode,
+    Field::ImplCode,
+    Field::ItemType,
+    Field::Department,
+    Field::Agency,
+    Field::AgencyCode,
+    Field::LegalBasis,
+    Field::Level,
+    Field::DivisionCode,
+    Field::ServiceObject,
+    Field::Conditions,
+    Field::Process,
+    Field::Materials,
+    Field::StatutoryLimit,
+    Field::PromisedLimit,
+    Field::Fee,
+    Field::ConsultPhone,
+    Field::ComplaintPhone,
+];
+
+/// The canonical header line.
+fn header() -> String {
+    common::header(FIELDS).join(",")
+}
+
+/// One valid implementation row with the given 实施编码.
 fn good_row(impl_code: &str) -> Vec<&str> {
-    vec![
-        "建筑工程施工许可证核发",
-        "000172011000",
-        impl_code,
-        "行政许可",
-        "东河区住房和城乡建设局",
-        "东河区住房和城乡建设局",
-        "11150202MB1234567B",
-        "《建筑法》第七条",
-        "区县级",
-        "150202000000",
-        "企业法人",
-        "符合条件",
-        "受理-审查-决定",
-        "申请表",
-        "20个工作日",
-        "5个工作日",
-        "否",
-        "0472-1234567",
-        "0472-12345",
-    ]
+    let mut row = common::valid_row(FIELDS);
+    row[2] = impl_code;
+    row
 }
 
 /// The outcome of one `qingdan` run.
@@ -225,7 +237,7 @@ fn write_xlsx(path: &Path, rows: usize, tweak: impl FnOnce(&mut rust_xlsxwriter:
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("实施清单").unwrap();
-    for (c, h) in HEADER.split(',').enumerate() {
+    for (c, h) in header().split(',').enumerate() {
         ws.write_string(0, c as u16, h).unwrap();
     }
     for r in 0..rows {
@@ -369,7 +381,7 @@ fn csv_field_limit_from_config() {
     let mut row = good_row("11150202000000000X4000172011000");
     let long = "很长的受理条件".repeat(200);
     row[11] = &long;
-    std::fs::write(dir.path().join("long.csv"), format!("{HEADER}\n{}\n", row.join(","))).unwrap();
+    std::fs::write(dir.path().join("long.csv"), format!("{}\n{}\n", header(), row.join(","))).unwrap();
     std::fs::write(dir.path().join("qingdan.yaml"), "limits:\n  max_field_kib: 1\n").unwrap();
     let r = check_in(dir.path(), &["."]);
     let cut: Vec<_> = r.with_rule("QD010").into_iter().filter(|f| f["field"] == "conditions").collect();

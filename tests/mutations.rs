@@ -12,17 +12,13 @@ use assert_cmd::Command;
 /// The time bound for one file (a watchdog kills the process beyond it).
 const BOUND: Duration = Duration::from_secs(10);
 
-const HEADER: [&str; 8] = ["事项名称", "基本编码", "实施编码", "事项类型", "主管部门", "实施主体", "法定办结时限", "是否收费"];
-const ROW: [&str; 8] = [
-    "建筑工程施工许可证核发",
-    "000172011000",
-    "11150202000000000X4000172011000",
-    "行政许可",
-    "东河区住房和城乡建设局",
-    "东河区住房和城乡建设局",
-    "20个工作日",
-    "否",
-];
+mod common;
+
+use qingdan::model::field::Field;
+
+/// The columns of the valid file the mutants derive from.
+const FIELDS: [Field; 8] =
+    [Field::Name, Field::BasicCode, Field::ImplCode, Field::ItemType, Field::Department, Field::Agency, Field::StatutoryLimit, Field::Fee];
 
 /// A deterministic xorshift generator, so a failure names a reproducible mutant.
 struct Rng(u64);
@@ -43,11 +39,11 @@ impl Rng {
 fn valid_xlsx() -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
-    for (c, h) in HEADER.iter().enumerate() {
+    for (c, h) in common::header(&FIELDS).iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     for r in 1..3u32 {
-        for (c, v) in ROW.iter().enumerate() {
+        for (c, v) in common::valid_row(&FIELDS).iter().enumerate() {
             ws.write_string(r, c as u16, *v).unwrap();
         }
         ws.write_number(r, 8, 1.5e11).unwrap();
@@ -57,10 +53,10 @@ fn valid_xlsx() -> Vec<u8> {
 }
 
 fn valid_csv() -> Vec<u8> {
-    let mut s = HEADER.join(",");
+    let mut s = common::header(&FIELDS).join(",");
     for _ in 0..3 {
         s.push('\n');
-        s.push_str(&ROW.join(","));
+        s.push_str(&common::valid_row(&FIELDS).join(","));
     }
     s.push('\n');
     s.into_bytes()

@@ -12,6 +12,8 @@ use qingdan::ingest::{Event, Options, Reader};
 use qingdan::model::field::{Field, Required};
 use qingdan::model::item::Item;
 
+mod common;
+
 /// Canonical headers filled by the generator (a text or typed field each).
 const FIELDS: &[Field] = &[
     Field::Name,
@@ -169,31 +171,6 @@ fn garbled(f: Field) -> Option<&'static str> {
     })
 }
 
-const GOOD: &[&str] = &[
-    "建筑工程施工许可证核发",
-    "000172011000",
-    "11150202000000000X4000172011000",
-    "行政许可",
-    "东河区住房和城乡建设局",
-    "东河区住房和城乡建设局",
-    "11150202MB1234567B",
-    "《建筑法》第七条",
-    "区县级",
-    "150202000000",
-    "企业法人",
-    "符合条件",
-    "受理-审查-决定",
-    "申请表",
-    "20个工作日",
-    "5个工作日",
-    "否",
-    "0472-1234567",
-    "0472-12345",
-    "东河区政务服务中心",
-    "四级",
-    "0",
-];
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -203,7 +180,7 @@ proptest! {
         let fields = required();
         let field = fields[pick % fields.len()];
         let col = FIELDS.iter().position(|f| *f == field).unwrap();
-        let mut cells: Vec<String> = GOOD.iter().map(|s| s.to_string()).collect();
+        let mut cells: Vec<String> = common::valid_row(FIELDS).iter().map(|s| s.to_string()).collect();
         cells.extend(EXTRA.iter().map(|_| String::new()));
         let expect: &[&str] = match (garble, garbled(field)) {
             (true, Some(g)) => {
@@ -237,7 +214,7 @@ fn every_required_field_removed_is_reported() {
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let mut cells: Vec<String> = GOOD.iter().map(|s| s.to_string()).collect();
+            let mut cells: Vec<String> = common::valid_row(FIELDS).iter().map(|s| s.to_string()).collect();
             cells.extend(EXTRA.iter().map(|_| String::new()));
             // Distinct impl codes so rows are not duplicates.
             if *f != Field::ImplCode {
@@ -266,7 +243,7 @@ fn every_required_field_removed_is_reported() {
 #[test]
 fn a_data_row_is_not_a_sub_header() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cells: Vec<String> = GOOD.iter().map(|s| s.to_string()).collect();
+    let mut cells: Vec<String> = common::valid_row(FIELDS).iter().map(|s| s.to_string()).collect();
     cells.extend(EXTRA.iter().map(|_| String::new()));
     cells[4] = ":".into();
     cells[12] = ",".into();

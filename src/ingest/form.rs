@@ -649,11 +649,11 @@ mod tests {
     use super::*;
 
     fn row(n: u32, cells: &[&str]) -> Row {
-        Row { number: n, cells: cells.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect() }
+        Row::from_texts(n, cells)
     }
 
     fn dict() -> HeaderDictionary {
-        HeaderDictionary::new(&Default::default())
+        HeaderDictionary::default()
     }
 
     fn read(rows: Vec<Row>) -> (Vec<Item>, Vec<Finding>) {

@@ -69,6 +69,13 @@ impl HeaderDictionary {
     }
 }
 
+impl Default for HeaderDictionary {
+    /// The built-in dictionary alone (no config aliases).
+    fn default() -> Self {
+        HeaderDictionary::new(&Default::default())
+    }
+}
+
 /// One column of a detected header.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
@@ -181,14 +188,13 @@ fn combine(parent: &str, child: &str, dict: &HeaderDictionary) -> (String, Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::table::Cell;
 
     fn row(n: u32, cells: &[&str]) -> Row {
-        Row { number: n, cells: cells.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect() }
+        Row::from_texts(n, cells)
     }
 
     fn dict() -> HeaderDictionary {
-        HeaderDictionary::new(&Default::default())
+        HeaderDictionary::default()
     }
 
     #[test]

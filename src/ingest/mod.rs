@@ -10,7 +10,6 @@ pub mod limits;
 pub mod spreadsheet;
 pub mod table;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -51,7 +50,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            dict: Arc::new(HeaderDictionary::new(&BTreeMap::new())),
+            dict: Arc::new(HeaderDictionary::default()),
             encoding: csv::CsvEncoding::Auto,
             base: None,
             layout: Layout::Auto,

@@ -57,6 +57,11 @@ pub struct Row {
 }
 
 impl Row {
+    /// A row of text cells (blank strings are empty cells), for tests and generated tables.
+    pub fn from_texts(number: u32, cells: &[&str]) -> Row {
+        Row { number, cells: cells.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect() }
+    }
+
     /// Whether every cell is blank.
     pub fn is_blank(&self) -> bool {
         self.cells.iter().all(Cell::is_blank)

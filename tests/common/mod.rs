@@ -1,0 +1,47 @@
+//! Test data shared by the integration tests: one valid implementation item, value by field,
+//! so that every test builds its rows from the field dictionary instead of its own copy.
+
+#![allow(dead_code)]
+
+use qingdan::model::field::Field;
+
+/// The 实施编码 of the valid item.
+pub const IMPL_CODE: &str = "11150202000000000X4000172011000";
+
+/// The valid item's value of a field, as a department would write it (`None`: not filled).
+pub fn valid_value(f: Field) -> Option<&'static str> {
+    Some(match f {
+        Field::Name => "建筑工程施工许可证核发",
+        Field::BasicCode => "000172011000",
+        Field::ImplCode => IMPL_CODE,
+        Field::ItemType => "行政许可",
+        Field::Department | Field::Agency => "东河区住房和城乡建设局",
+        Field::AgencyCode => "11150202MB1234567B",
+        Field::LegalBasis => "《建筑法》第七条",
+        Field::Level => "区县级",
+        Field::DivisionCode => "150202000000",
+        Field::ServiceObject => "企业法人",
+        Field::Conditions => "符合条件",
+        Field::Process => "受理-审查-决定",
+        Field::Materials => "申请表",
+        Field::StatutoryLimit => "20个工作日",
+        Field::PromisedLimit => "5个工作日",
+        Field::Fee => "否",
+        Field::ConsultPhone => "0472-1234567",
+        Field::ComplaintPhone => "0472-12345",
+        Field::Place => "东河区政务服务中心",
+        Field::OnlineDepth => "四级",
+        Field::Visits => "0",
+        _ => return None,
+    })
+}
+
+/// The canonical headers of `fields`.
+pub fn header(fields: &[Field]) -> Vec<&'static str> {
+    fields.iter().map(|f| f.label()).collect()
+}
+
+/// The valid item's row over `fields`.
+pub fn valid_row(fields: &[Field]) -> Vec<&'static str> {
+    fields.iter().map(|f| valid_value(*f).unwrap_or("")).collect()
+}
