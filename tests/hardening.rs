@@ -16,28 +16,8 @@ mod common;
 
 use qingdan::model::field::Field;
 
-/// The columns of the valid implementation row these tests start from.
-const FIELDS: &[Field] = &[
-    Field::Name,
-    Field::BasicCode,
-    Field::ImplCode,
-    Field::ItemType,
-    Field::Department,
-    Field::Agency,
-    Field::AgencyCode,
-    Field::LegalBasis,
-    Field::Level,
-    Field::DivisionCode,
-    Field::ServiceObject,
-    Field::Conditions,
-    Field::Process,
-    Field::Materials,
-    Field::StatutoryLimit,
-    Field::PromisedLimit,
-    Field::Fee,
-    Field::ConsultPhone,
-    Field::ComplaintPhone,
-];
+/// The columns of the valid implementation row these tests start from: the required elements.
+const FIELDS: &[Field] = common::ITEM_FIELDS.split_at(19).0;
 
 /// The canonical header line.
 fn header() -> String {

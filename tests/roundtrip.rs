@@ -15,30 +15,7 @@ use qingdan::model::item::Item;
 mod common;
 
 /// Canonical headers filled by the generator (a text or typed field each).
-const FIELDS: &[Field] = &[
-    Field::Name,
-    Field::BasicCode,
-    Field::ImplCode,
-    Field::ItemType,
-    Field::Department,
-    Field::Agency,
-    Field::AgencyCode,
-    Field::LegalBasis,
-    Field::Level,
-    Field::DivisionCode,
-    Field::ServiceObject,
-    Field::Conditions,
-    Field::Process,
-    Field::Materials,
-    Field::StatutoryLimit,
-    Field::PromisedLimit,
-    Field::Fee,
-    Field::ConsultPhone,
-    Field::ComplaintPhone,
-    Field::Place,
-    Field::OnlineDepth,
-    Field::Visits,
-];
+const FIELDS: &[Field] = common::ITEM_FIELDS;
 
 /// Headers that map to no field, kept under `extra`.
 const EXTRA: &[&str] = &["内部备用列甲", "自定义乙", "ZZ custom"];

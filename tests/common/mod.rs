@@ -5,6 +5,33 @@
 
 use qingdan::model::field::Field;
 
+/// The columns of the valid item, required elements first (the first 19 are every element an
+/// implementation list must have), then a few optional ones.
+pub const ITEM_FIELDS: &[Field] = &[
+    Field::Name,
+    Field::BasicCode,
+    Field::ImplCode,
+    Field::ItemType,
+    Field::Department,
+    Field::Agency,
+    Field::AgencyCode,
+    Field::LegalBasis,
+    Field::Level,
+    Field::DivisionCode,
+    Field::ServiceObject,
+    Field::Conditions,
+    Field::Process,
+    Field::Materials,
+    Field::StatutoryLimit,
+    Field::PromisedLimit,
+    Field::Fee,
+    Field::ConsultPhone,
+    Field::ComplaintPhone,
+    Field::Place,
+    Field::OnlineDepth,
+    Field::Visits,
+];
+
 /// The 实施编码 of the valid item.
 pub const IMPL_CODE: &str = "11150202000000000X4000172011000";
 
