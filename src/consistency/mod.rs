@@ -22,7 +22,7 @@ use crate::model::item::{CatalogKind, Item};
 use crate::model::provenance::Provenance;
 use crate::model::vocab::Level;
 use crate::normalize::materials::material_key;
-use crate::normalize::text::compare_key;
+use crate::normalize::text::{compare_key, hash_compare_key};
 
 /// 包头市's division codes and names (see data/README.md for the source).
 const BUILTIN_DIVISIONS: &str = include_str!("../../data/divisions-150200.csv");
@@ -95,6 +95,44 @@ fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
     let mut h = DefaultHasher::new();
     v.hash(&mut h);
     h.finish()
+}
+
+/// The fingerprint of one compared element: materials as a set of normalized names, conditions
+/// by their comparison key, the others by value. Absent materials count as none (a missing
+/// cell is QD100's business, not a deviation).
+fn fingerprint(item: &Item, f: Field) -> u64 {
+    let mut h = DefaultHasher::new();
+    match f {
+        Field::Materials => {
+            let mut keys: Vec<String> = item.materials.iter().flatten().map(|m| material_key(&m.name)).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.hash(&mut h);
+        }
+        Field::Conditions => {
+            item.conditions.is_some().hash(&mut h);
+            if let Some(c) = &item.conditions {
+                hash_compare_key(c, &mut h);
+            }
+        }
+        Field::StatutoryLimit => item.statutory_limit.hash(&mut h),
+        Field::PromisedLimit => item.promised_limit.hash(&mut h),
+        Field::Fee => item.fee.hash(&mut h),
+        _ => item.display(f).hash(&mut h),
+    }
+    h.finish()
+}
+
+/// The value quoted for a variant of one compared element (`None` when absent).
+fn variant(item: &Item, f: Field) -> Option<Variant> {
+    match f {
+        Field::Materials => {
+            let names: BTreeMap<String, String> =
+                item.materials.as_ref()?.iter().map(|m| (material_key(&m.name), m.name.clone())).collect();
+            Some(Variant::Materials(names))
+        }
+        _ => item.display(f).map(Variant::Text),
+    }
 }
 
 impl Consistency {
@@ -183,9 +221,10 @@ impl Consistency {
                         (Field::LegalBasis, item.legal_basis.as_deref(), &base.legal_basis, base.keys[2].as_deref(), true),
                     ];
                     for (field, ours, theirs, their_key, fold) in pairs {
-                        let differs = |o: &str, k: &str| if fold { compare_key(o) != k } else { o != k };
+                        // Equal texts have equal keys: most items copy the base verbatim.
+                        let differs = |o: &str, b: &str, k: &str| o != b && if fold { compare_key(o) != k } else { o != k };
                         if let (Some(o), Some(b), Some(k)) = (ours, theirs, their_key)
-                            && differs(o, k)
+                            && differs(o, b, k)
                         {
                             let (o, b) = (o.to_string(), b.clone());
                             deviating = true;
@@ -231,24 +270,13 @@ impl Consistency {
         let level = j.level;
         let mut fingerprints = [0u64; 4];
         for (i, f) in UNIFORM_FIELDS.iter().enumerate() {
-            let (fp, variant) = match f {
-                Field::Materials => {
-                    let names: BTreeMap<String, String> =
-                        item.materials.iter().flatten().map(|m| (material_key(&m.name), m.name.clone())).collect();
-                    (hash(&names.keys().collect::<Vec<_>>()), item.materials.as_ref().map(|_| Variant::Materials(names)))
-                }
-                Field::Conditions => {
-                    let v = item.conditions.clone();
-                    (hash(&v.as_deref().map(compare_key)), v.map(Variant::Text))
-                }
-                _ => {
-                    let v = item.display(*f);
-                    (hash(&v), v.map(Variant::Text))
-                }
-            };
+            let fp = fingerprint(item, *f);
             fingerprints[i] = fp;
-            if let Some(v) = variant {
-                self.variants.entry((*f, fp)).or_insert(v);
+            // The value shown for a variant is built only the first time it is seen.
+            if let std::collections::hash_map::Entry::Vacant(e) = self.variants.entry((*f, fp))
+                && let Some(v) = variant(item, *f)
+            {
+                e.insert(v);
             }
         }
         self.groups.entry((code, parent, level)).or_default().push(Member {

@@ -3,7 +3,7 @@
 //! GB18030 file is never transcoded as a whole and a stray byte costs one finding, not the file.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
@@ -44,6 +44,12 @@ pub fn detect(head: &[u8]) -> (&'static Encoding, usize) {
 /// read as UTF-8 because a GBK field in UTF-8 is detected and decoded field by field, whereas
 /// UTF-8 read as GB18030 turns silently into other characters.
 fn utf8_dominates(mut s: &[u8]) -> bool {
+    // Valid throughout, or cut inside a character at the end: UTF-8, without counting.
+    match simdutf8::compat::from_utf8(s) {
+        Ok(_) => return true,
+        Err(e) if e.error_len().is_none() => return true,
+        Err(_) => {}
+    }
     let non_ascii = |v: &[u8]| std::str::from_utf8(v).map_or(0, |t| t.chars().filter(|c| !c.is_ascii()).count());
     let (mut good, mut bad) = (0usize, 0usize);
     loop {
@@ -81,7 +87,8 @@ pub fn read(
     on_row: &mut dyn FnMut(Row),
     issues: &mut Vec<CsvIssue>,
 ) -> std::io::Result<()> {
-    let mut file = BufReader::with_capacity(1 << 16, File::open(path)?);
+    // No BufReader: the csv reader has its own buffer, and a second one only copies bytes twice.
+    let mut file = File::open(path)?;
     let mut head = vec![0u8; 64 * 1024];
     let mut n = 0;
     while n < head.len() {
@@ -183,7 +190,7 @@ fn parse_with<R: Read>(
                 continue;
             }
             let text = if enc == UTF_8 {
-                match std::str::from_utf8(field) {
+                match simdutf8::basic::from_utf8(field) {
                     Ok(s) => s.to_string(),
                     Err(_) => {
                         // Mixed encodings: a GBK field inside a UTF-8 file.
@@ -199,7 +206,7 @@ fn parse_with<R: Read>(
                 s.into_owned()
             };
             // NUL bytes (garbage from broken exports) never reach a value.
-            let text = if text.contains('\0') { text.replace('\0', "") } else { text };
+            let text = if memchr::memchr(0, text.as_bytes()).is_some() { text.replace('\0', "") } else { text };
             cells.push(Cell::Text(text));
         }
         on_row(Row { number, cells });
@@ -254,10 +261,8 @@ impl<R: Read> Read for Tap<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut seen = self.seen.0.borrow_mut();
-        for (i, b) in buf[..n].iter().enumerate() {
-            if matches!(b, b'\r' | b'\n') {
-                seen.push_back((self.offset + i as u64, *b));
-            }
+        for i in memchr::memchr2_iter(b'\r', b'\n', &buf[..n]) {
+            seen.push_back((self.offset + i as u64, buf[i]));
         }
         self.offset += n as u64;
         Ok(n)

@@ -328,6 +328,28 @@ macro_rules! text_slot {
     };
 }
 
+/// The one mapping from yes/no flags to their slots, shared by `flag` and `flag_mut`.
+macro_rules! flag_slot {
+    ($item:expr, $f:expr, $($r:tt)+) => {
+        Some(match $f {
+            Field::Fee => $($r)+ $item.fee,
+            Field::AnnualReport => $($r)+ $item.annual_report,
+            Field::InHall => $($r)+ $item.in_hall,
+            Field::OneWindow => $($r)+ $item.one_window,
+            Field::Mobile => $($r)+ $item.mobile,
+            Field::Appointment => $($r)+ $item.appointment,
+            Field::Express => $($r)+ $item.express,
+            Field::Instant => $($r)+ $item.instant,
+            Field::Nearby => $($r)+ $item.nearby,
+            Field::CertFree => $($r)+ $item.cert_free,
+            Field::NotifyCommit => $($r)+ $item.notify_commit,
+            Field::Tolerance => $($r)+ $item.tolerance,
+            Field::SelfService => $($r)+ $item.self_service,
+            _ => return None,
+        })
+    };
+}
+
 fn join<T: std::fmt::Display>(v: &[T]) -> String {
     v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("、")
 }
@@ -384,11 +406,30 @@ impl Item {
             Field::Level => !self.level.is_empty(),
             Field::ServiceObject => !self.service_object.is_empty(),
             Field::SpecialProcedures => !self.special_procedures.is_empty(),
+            Field::ItemType => self.item_type.is_some(),
+            Field::AgencyNature => self.agency_nature.is_some(),
+            Field::Materials => self.materials.is_some(),
+            Field::StatutoryLimit => self.statutory_limit.is_some(),
+            Field::PromisedLimit => self.promised_limit.is_some(),
+            Field::OnlineDepth => self.online_depth.is_some(),
+            Field::Visits => self.visits.is_some(),
+            Field::Instant => self.instant.is_some(),
+            Field::CrossArea => self.cross_area.is_some(),
             _ => match self.text(f) {
                 Some(slot) => slot.is_some(),
-                None => self.display(f).is_some(),
+                None => self.flag(f).is_some_and(|v| v.is_some()),
             },
         }
+    }
+
+    /// The slot of a yes/no flag (`None` for fields of other kinds).
+    pub fn flag(&self, f: Field) -> Option<&Option<bool>> {
+        flag_slot!(self, f, &)
+    }
+
+    /// The mutable slot of a yes/no flag (`None` for fields of other kinds).
+    pub fn flag_mut(&mut self, f: Field) -> Option<&mut Option<bool>> {
+        flag_slot!(self, f, &mut)
     }
 
     /// The slot of a free-text or code field (`None` for fields of other kinds).

@@ -17,62 +17,67 @@ pub fn parse_materials(s: &str) -> Option<Vec<Material>> {
     if says_none(s) {
         return Some(Vec::new());
     }
-    Some(split_items(s).into_iter().filter_map(|p| parse_one(&p)).collect())
+    Some(split_items(s).into_iter().filter_map(parse_one).collect())
 }
 
 /// Splits a list on numbering markers (`1.` `2、` `(3)` `③`) and on line breaks and semicolons.
-fn split_items(s: &str) -> Vec<String> {
-    let chars: Vec<char> = s.chars().collect();
+/// Markers are dropped only where a piece starts, so every piece is a slice of `s`.
+fn split_items(s: &str) -> Vec<&str> {
     let mut items = Vec::new();
-    let mut cur = String::new();
+    // The current piece: where it starts, and whether it holds only whitespace so far.
+    let (mut start, mut blank) = (0usize, true);
+    let mut prev: Option<char> = None;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(c) = s[i..].chars().next() {
         if matches!(c, '\n' | ';' | '；') {
-            items.push(std::mem::take(&mut cur));
-            i += 1;
+            items.push(&s[start..i]);
+            i += c.len_utf8();
+            (start, blank, prev) = (i, true, Some(c));
             continue;
         }
         // A numbering marker at the start of an item: digits followed by . 、 ) ．
-        let at_start = cur.trim().is_empty();
-        if let Some(len) = numbering_len(&chars[i..]) {
+        if let Some(len) = numbering_len(&s[i..]) {
             let circled = ('①'..='⑳').contains(&c);
-            let prev_is_sep = circled || i == 0 || matches!(chars[i - 1], ' ' | '。' | '，' | ',' | '\n' | ';' | '；');
-            if at_start || prev_is_sep {
-                if !cur.trim().is_empty() {
-                    items.push(std::mem::take(&mut cur));
+            let prev_is_sep = circled || prev.is_none_or(|p| matches!(p, ' ' | '。' | '，' | ',' | '\n' | ';' | '；'));
+            if blank || prev_is_sep {
+                if !blank {
+                    items.push(&s[start..i]);
                 }
+                // A marker after whitespace-only text: that whitespace is trimmed away anyway.
+                prev = s[i..i + len].chars().next_back();
                 i += len;
+                (start, blank) = (i, true);
                 continue;
             }
         }
-        cur.push(c);
-        i += 1;
+        blank &= c.is_whitespace();
+        prev = Some(c);
+        i += c.len_utf8();
     }
-    items.push(cur);
-    items.into_iter().map(|p| p.trim().trim_end_matches(['。', '，', ',', '.', ' ']).trim().to_string()).filter(|p| !p.is_empty()).collect()
+    items.push(&s[start..]);
+    items.into_iter().map(|p| p.trim().trim_end_matches(['。', '，', ',', '.', ' ']).trim()).filter(|p| !p.is_empty()).collect()
 }
 
-/// The length of a numbering marker at the start of `cs`, if any.
-fn numbering_len(cs: &[char]) -> Option<usize> {
-    if let Some(c) = cs.first()
-        && ('①'..='⑳').contains(c)
-    {
-        return Some(1);
+/// The byte length of a numbering marker at the start of `s`, if any.
+fn numbering_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let first = s.chars().next()?;
+    if ('①'..='⑳').contains(&first) {
+        return Some(first.len_utf8());
     }
-    let open = matches!(cs.first(), Some('(') | Some('（'));
-    let start = usize::from(open);
-    let digits = cs[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let open = matches!(first, '(' | '（');
+    let start = if open { first.len_utf8() } else { 0 };
+    let digits = b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
     if digits == 0 || digits > 3 {
         return None;
     }
-    let next = cs.get(start + digits)?;
+    let next = s[start + digits..].chars().next()?;
     let ok = if open { matches!(next, ')' | '）') } else { matches!(next, '.' | '、' | ')' | '）' | '．') };
     // `1.5米` is a number, not a marker.
-    if ok && *next == '.' && cs.get(start + digits + 1).is_some_and(|c| c.is_ascii_digit()) {
+    if ok && next == '.' && b.get(start + digits + 1).is_some_and(|c| c.is_ascii_digit()) {
         return None;
     }
-    ok.then_some(start + digits + 1)
+    ok.then_some(start + digits + next.len_utf8())
 }
 
 fn parse_one(piece: &str) -> Option<Material> {

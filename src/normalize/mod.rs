@@ -236,23 +236,9 @@ fn set_text(item: &mut Item, field: Field, v: String) {
 }
 
 fn set_bool(item: &mut Item, field: Field, v: bool) {
-    let slot = match field {
-        Field::Fee => &mut item.fee,
-        Field::AnnualReport => &mut item.annual_report,
-        Field::InHall => &mut item.in_hall,
-        Field::OneWindow => &mut item.one_window,
-        Field::Mobile => &mut item.mobile,
-        Field::Appointment => &mut item.appointment,
-        Field::Express => &mut item.express,
-        Field::Instant => &mut item.instant,
-        Field::Nearby => &mut item.nearby,
-        Field::CertFree => &mut item.cert_free,
-        Field::NotifyCommit => &mut item.notify_commit,
-        Field::Tolerance => &mut item.tolerance,
-        Field::SelfService => &mut item.self_service,
-        _ => return,
-    };
-    *slot = Some(v);
+    if let Some(slot) = item.flag_mut(field) {
+        *slot = Some(v);
+    }
 }
 
 fn set_limit(item: &mut Item, field: Field, v: crate::model::item::Limit) {

@@ -192,6 +192,22 @@ pub fn compare_key(raw: &str) -> String {
     out
 }
 
+/// Feeds the characters of [`compare_key`] to `h` without building the key: equal keys hash
+/// equally, so fingerprints of long texts cost no allocation.
+pub fn hash_compare_key<H: std::hash::Hasher>(raw: &str, h: &mut H) {
+    for c in raw.chars().map(fold_char).filter(|c| !c.is_whitespace() && !is_punct(*c)) {
+        if c.is_ascii() {
+            h.write_u32(c.to_ascii_lowercase() as u32);
+        } else if is_caseless(c) {
+            h.write_u32(c as u32);
+        } else {
+            for l in c.to_lowercase() {
+                h.write_u32(l as u32);
+            }
+        }
+    }
+}
+
 fn is_punct(c: char) -> bool {
     c.is_ascii_punctuation()
         || matches!(
