@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod model;
 pub mod normalize;
 pub mod output;
+pub mod parallel;
 pub mod progress;
 pub mod publish;
 pub mod report;

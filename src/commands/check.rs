@@ -4,11 +4,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::consistency::Consistency;
 use crate::consistency::guide::GuideComparison;
+use crate::consistency::{Consistency, Prepared};
 use crate::finding::{Finding, Location, Severity, Sink};
 use crate::i18n::{Failure, Lang, Msg};
-use rayon::prelude::*;
 
 use crate::ingest::{Event, Options, Reader};
 use crate::model::field::Field;
@@ -63,7 +62,6 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: 
     let enabled = |code: &str| !policy.is_off(code);
     let mut reader = Reader::new(inputs.options.clone());
     let files = &inputs.files;
-    let window = (rayon::current_num_threads() * 2).max(2);
     // A bar on stderr only when it is a terminal and not --quiet.
     let progress = crate::progress::Progress::new(files.len(), quiet);
     // QINGDAN_SEQUENTIAL=1: the plain single-threaded pipeline (the reference for equivalence tests).
@@ -77,26 +75,22 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: 
                 if let Event::Item(item) = &ev {
                     item_findings(item, state.kind, &enabled, &mut found);
                 }
-                state.consume(ev, &mut found, &mut scratch);
+                state.consume(ev, &mut found, &mut scratch, None);
             });
             progress.done();
         }
     } else {
-        std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<FileResult>(window);
-            let options = &inputs.options;
-            scope.spawn(move || {
-                for chunk in files.chunks(window) {
-                    let results: Vec<FileResult> = chunk.par_iter().map(|f| read_checked(options, f, &enabled)).collect();
-                    for r in results {
-                        if tx.send(r).is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
-            let mut scratch = Vec::new();
-            for (f, result) in files.iter().zip(rx.iter()) {
+        let options = &inputs.options;
+        let window = crate::parallel::threads() * 2;
+        let mut scratch = Vec::new();
+        let mut paths = files.iter();
+        crate::parallel::map_ordered(
+            files,
+            crate::parallel::threads(),
+            window,
+            |f| read_checked(options, f, &enabled),
+            |result| {
+                let Some(f) = paths.next() else { return };
                 progress.start(&super::load::display_path(f));
                 if reader.has_materials() || result.has_materials {
                     reader.read_file(f, &super::load::display_path(f), &mut |ev| {
@@ -105,16 +99,16 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: 
                             let kind = state.kind;
                             item_findings(item, kind, &enabled, &mut found);
                         }
-                        state.consume(ev, &mut found, &mut scratch);
+                        state.consume(ev, &mut found, &mut scratch, None);
                     });
                 } else {
-                    for (ev, mut found) in result.events {
-                        state.consume(ev, &mut found, &mut scratch);
+                    for (ev, mut found, prepared) in result.events {
+                        state.consume(ev, &mut found, &mut scratch, prepared);
                     }
                 }
                 progress.done();
-            }
-        });
+            },
+        );
     }
     progress.finish();
     let State { consistency, guide_codes, items, tables, mut sink, .. } = state;
@@ -140,7 +134,8 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: 
 /// One file read, normalized and item-checked on a worker: its events in order, each item
 /// with its schema and item-rule findings.
 struct FileResult {
-    events: Vec<(Event, Vec<Finding>)>,
+    /// Each event; an item comes reduced by [`Prepared::take`], with its prepared comparison.
+    events: Vec<(Event, Vec<Finding>, Option<Prepared>)>,
     has_materials: bool,
 }
 
@@ -151,12 +146,18 @@ fn read_checked(options: &Options, path: &Path, enabled: &(dyn Fn(&str) -> bool 
     let mut events = Vec::new();
     reader.read_file(path, &super::load::display_path(path), &mut |ev| {
         let mut found = Vec::new();
-        match &ev {
-            Event::Table { kind: k, .. } => kind = *k,
-            Event::Item(item) => item_findings(item, kind, enabled, &mut found),
-            Event::Finding(_) => {}
+        match ev {
+            Event::Table { kind: k, .. } => {
+                kind = k;
+                events.push((ev, found, None));
+            }
+            Event::Item(item) => {
+                item_findings(&item, kind, enabled, &mut found);
+                let (slim, prepared) = Prepared::take(*item);
+                events.push((Event::Item(Box::new(slim)), found, Some(prepared)));
+            }
+            Event::Finding(_) => events.push((ev, found, None)),
         }
-        events.push((ev, found));
     });
     FileResult { events, has_materials: reader.has_materials() }
 }
@@ -205,7 +206,10 @@ struct State {
 
 impl State {
     /// Consumes one event; `found` holds the item's schema and rule findings.
-    fn consume(&mut self, ev: Event, found: &mut Vec<Finding>, scratch: &mut Vec<Finding>) {
+    ///
+    /// An item may arrive reduced by [`Prepared::take`] (with `prepared` set): this stage reads
+    /// only its identity, type, basis, level, division and provenance.
+    fn consume(&mut self, ev: Event, found: &mut Vec<Finding>, scratch: &mut Vec<Finding>, prepared: Option<Prepared>) {
         match ev {
             Event::Table { kind: k, .. } => {
                 self.kind = k;
@@ -229,7 +233,7 @@ impl State {
                         }
                     }
                 }
-                self.consistency.observe(&item, self.kind);
+                self.consistency.observe(&item, self.kind, prepared);
                 if let Some(codes) = &mut self.guide_codes
                     && item.provenance.form
                     && let Some(code) = &item.impl_code

@@ -97,6 +97,49 @@ fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
     h.finish()
 }
 
+/// What the sibling comparison needs of an item's compared elements, computed where the item is
+/// read (a worker thread) so that [`Consistency::observe`], which runs in file order on one
+/// thread, only looks things up.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    fingerprints: [u64; 4],
+    /// Values to quote for a variant, moved out of the item by [`Prepared::take`]; `None` means
+    /// "build it from the item when needed".
+    variants: [Option<Variant>; 4],
+}
+
+impl Prepared {
+    /// Fingerprints of `item`'s compared elements; quoted values are built later, only for a
+    /// variant seen for the first time.
+    pub fn of(item: &Item) -> Prepared {
+        let mut p = Prepared::default();
+        for (i, f) in UNIFORM_FIELDS.iter().enumerate() {
+            p.fingerprints[i] = fingerprint(item, *f);
+        }
+        p
+    }
+
+    /// [`Prepared::of`], and the item reduced to what [`Consistency::observe`] and the check's
+    /// ordered stage read (identity, type, basis, level, division, provenance): the long texts
+    /// are dropped here, on the thread that allocated them, and the compared values are moved
+    /// into the result.
+    pub fn take(item: Item) -> (Item, Prepared) {
+        let mut p = Prepared::of(&item);
+        for (i, f) in UNIFORM_FIELDS.iter().enumerate() {
+            p.variants[i] = match f {
+                Field::Conditions => None,
+                _ => variant(&item, *f),
+            };
+        }
+        let Item { name, basic_code, impl_code, item_type, legal_basis, level, division_code, conditions, provenance, .. } = item;
+        if let Some(i) = UNIFORM_FIELDS.iter().position(|f| *f == Field::Conditions) {
+            p.variants[i] = conditions.map(Variant::Text);
+        }
+        let slim = Item { name, basic_code, impl_code, item_type, legal_basis, level, division_code, provenance, ..Default::default() };
+        (slim, p)
+    }
+}
+
 /// The fingerprint of one compared element: materials as a set of normalized names, conditions
 /// by their comparison key, the others by value. Absent materials count as none (a missing
 /// cell is QD100's business, not a deviation).
@@ -160,11 +203,12 @@ impl Consistency {
         names
     }
 
-    /// Observes one item as it is read.
-    pub fn observe(&mut self, item: &Item, kind: CatalogKind) {
+    /// Observes one item as it is read; `prepared` is [`Prepared::of`] (or [`Prepared::take`])
+    /// of the same item, computed when it is not given.
+    pub fn observe(&mut self, item: &Item, kind: CatalogKind, prepared: Option<Prepared>) {
         match kind {
             CatalogKind::Base => self.observe_base(item),
-            CatalogKind::Implementation => self.observe_implementation(item),
+            CatalogKind::Implementation => self.observe_implementation(item, prepared.unwrap_or_else(|| Prepared::of(item))),
         }
     }
 
@@ -186,7 +230,7 @@ impl Consistency {
         );
     }
 
-    fn observe_implementation(&mut self, item: &Item) {
+    fn observe_implementation(&mut self, item: &Item, mut prepared: Prepared) {
         self.implementation_items += 1;
         // Repository-wide impl_code uniqueness (QD206); duplicates inside one table are QD103.
         // A 办事指南 form is another view of a list row, compared by QD207 instead.
@@ -268,13 +312,11 @@ impl Consistency {
         let j = &self.jurisdictions[jid as usize];
         let Some(parent) = division_parent(&j.code) else { return };
         let level = j.level;
-        let mut fingerprints = [0u64; 4];
+        let fingerprints = prepared.fingerprints;
         for (i, f) in UNIFORM_FIELDS.iter().enumerate() {
-            let fp = fingerprint(item, *f);
-            fingerprints[i] = fp;
-            // The value shown for a variant is built only the first time it is seen.
-            if let std::collections::hash_map::Entry::Vacant(e) = self.variants.entry((*f, fp))
-                && let Some(v) = variant(item, *f)
+            // The value shown for a variant is kept (or built) only the first time it is seen.
+            if let std::collections::hash_map::Entry::Vacant(e) = self.variants.entry((*f, fingerprints[i]))
+                && let Some(v) = prepared.variants[i].take().or_else(|| variant(item, *f))
             {
                 e.insert(v);
             }
