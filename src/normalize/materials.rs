@@ -99,7 +99,9 @@ fn parse_one(piece: &str) -> Option<Material> {
     name.push_str(rest);
     // Trailing notes outside brackets: 营业执照复印件1份.
     let mut name = name.trim().to_string();
-    for suffix_kind in ["原件及复印件", "复印件", "原件"] {
+    // Every such note ends in 件; most names (notes already read from brackets) hold none.
+    let suffixes: &[&str] = if name.contains('件') { &["原件及复印件", "复印件", "原件"] } else { &[] };
+    for &suffix_kind in suffixes {
         if let Some(pos) = name.rfind(suffix_kind) {
             let tail = &name[pos..];
             if tail.len() > suffix_kind.len() && read_notes(tail, &mut m) || tail == suffix_kind && pos > 0 && read_notes(tail, &mut m) {
