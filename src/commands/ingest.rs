@@ -33,22 +33,21 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut io_error: Option<std::io::Error> = None;
-    let mut reader = super::load::read_all(&inputs, &mut |ev| match ev {
-        Event::Table { file, sheet, .. } => tables.push(TableOut { file, sheet, items: Vec::new() }),
-        Event::Item(item) => {
-            if stream_ndjson {
-                if io_error.is_none()
-                    && let Err(e) =
-                        serde_json::to_writer(&mut out, &*item).map_err(std::io::Error::other).and_then(|_| out.write_all(b"\n"))
-                {
-                    io_error = Some(e);
+    // Tables read when streaming (their items are written as they come, not kept).
+    let mut streamed_tables = 0;
+    let mut reader = if stream_ndjson {
+        stream_ndjson_parallel(&inputs, &mut out, &mut findings, &mut streamed_tables, &mut io_error)
+    } else {
+        super::load::read_all(&inputs, &mut |ev| match ev {
+            Event::Table { file, sheet, .. } => tables.push(TableOut { file, sheet, items: Vec::new() }),
+            Event::Item(item) => {
+                if let Some(t) = tables.last_mut() {
+                    t.items.push(*item);
                 }
-            } else if let Some(t) = tables.last_mut() {
-                t.items.push(*item);
             }
-        }
-        Event::Finding(f) => findings.push(f),
-    });
+            Event::Finding(f) => findings.push(f),
+        })
+    };
     findings.extend(reader.orphan_materials());
     if let Some(e) = io_error {
         return Err(e.to_string());
@@ -76,10 +75,77 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
     for f in &findings {
         let _ = writeln!(err, "{}: {} [{}] {}", f.severity.as_str(), crate::report::human::place(f), f.rule, f.message.render(lang));
     }
-    if tables.is_empty() {
+    if tables.is_empty() && streamed_tables == 0 {
         return Ok(crate::EXIT_FAILURE);
     }
     Ok(crate::EXIT_OK)
+}
+
+/// One file read and serialized (on a worker, or on the main thread after materials).
+#[derive(Default)]
+struct NdjsonFile {
+    lines: Vec<u8>,
+    findings: Vec<Finding>,
+    tables: usize,
+    has_materials: bool,
+}
+
+impl NdjsonFile {
+    /// Takes one event: an item becomes a line, a finding is kept, a table counted.
+    fn take(&mut self, ev: Event) {
+        match ev {
+            Event::Table { .. } => self.tables += 1,
+            // Serializing an item into memory cannot fail (string keys, no custom serializers).
+            Event::Item(item) => {
+                if serde_json::to_writer(&mut self.lines, &*item).is_ok() {
+                    self.lines.push(b'\n');
+                }
+            }
+            Event::Finding(f) => self.findings.push(f),
+        }
+    }
+}
+
+/// NDJSON to stdout: files are read, normalized and serialized on worker threads and written
+/// in file order, byte for byte what a single thread writes. A file after a materials table is
+/// re-read on this thread, as in `check`, because its items join materials read earlier.
+fn stream_ndjson_parallel(
+    inputs: &super::load::Inputs,
+    out: &mut dyn Write,
+    findings: &mut Vec<Finding>,
+    tables: &mut usize,
+    io_error: &mut Option<std::io::Error>,
+) -> crate::ingest::Reader {
+    let mut reader = crate::ingest::Reader::new(inputs.options.clone());
+    let threads = crate::parallel::threads();
+    let mut paths = inputs.files.iter();
+    crate::parallel::map_ordered(
+        &inputs.files,
+        threads,
+        threads * 2,
+        |f| {
+            let mut r = crate::ingest::Reader::new(inputs.options.clone());
+            let mut file = NdjsonFile::default();
+            r.read_file(f, &super::load::display_path(f), &mut |ev| file.take(ev));
+            file.has_materials = r.has_materials();
+            file
+        },
+        |mut file| {
+            let Some(f) = paths.next() else { return };
+            if reader.has_materials() || file.has_materials {
+                file = NdjsonFile::default();
+                reader.read_file(f, &super::load::display_path(f), &mut |ev| file.take(ev));
+            }
+            if io_error.is_none()
+                && let Err(e) = out.write_all(&file.lines)
+            {
+                *io_error = Some(e);
+            }
+            findings.append(&mut file.findings);
+            *tables += file.tables;
+        },
+    );
+    reader
 }
 
 /// `东河区.xlsx` + sheet `实施清单` → `东河区-实施清单.yaml`; a name already used by another
