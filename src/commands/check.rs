@@ -42,6 +42,21 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
 /// materials read earlier), so once one has been seen, the remaining files are re-read in order
 /// on this thread exactly as a sequential run would.
 pub fn build_report(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<Report, String> {
+    build_report_keeping(args, config, lang, quiet, false).map(|(report, _)| report)
+}
+
+/// Every item read, in file order, split by catalog kind (for `export`, which publishes the
+/// items it checked without reading the inputs twice).
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// Items of implementation lists (and 办事指南).
+    pub implementation: Vec<Item>,
+    /// Items of base catalogs.
+    pub base: Vec<Item>,
+}
+
+/// [`build_report`], also returning every item whole when `keep` is set (empty otherwise).
+pub fn build_report_keeping(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool, keep: bool) -> Result<(Report, Kept), String> {
     let inputs = super::load::resolve(&args.input, config)?;
     if inputs.files.is_empty() && inputs.walk_findings.is_empty() {
         return Err(Failure::NoCatalogFiles { under: None }.render(lang));
@@ -58,6 +73,7 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: 
         items: 0,
         tables: 0,
         sink,
+        kept: keep.then(Kept::default),
     };
     let enabled = |code: &str| !policy.is_off(code);
     let mut reader = Reader::new(inputs.options.clone());
@@ -88,7 +104,7 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: 
             files,
             crate::parallel::threads(),
             window,
-            |f| read_checked(options, f, &enabled),
+            |f| read_checked(options, f, &enabled, keep),
             |result| {
                 let Some(f) = paths.next() else { return };
                 progress.start(&super::load::display_path(f));
@@ -111,7 +127,7 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: 
         );
     }
     progress.finish();
-    let State { consistency, guide_codes, items, tables, mut sink, .. } = state;
+    let State { consistency, guide_codes, items, tables, mut sink, kept, .. } = state;
     sink.extend(reader.orphan_materials());
     let (cross, matrix) = consistency.finish(&policy);
     if let Some(codes) = guide_codes.filter(|c| !c.is_empty()) {
@@ -128,7 +144,7 @@ pub fn build_report(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: 
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
     };
-    Ok(Report { findings, summary, consistency: matrix })
+    Ok((Report { findings, summary, consistency: matrix }, kept.unwrap_or_default()))
 }
 
 /// One file read, normalized and item-checked on a worker: its events in order, each item
@@ -140,7 +156,8 @@ struct FileResult {
 }
 
 /// Reads one file on its own reader (no materials from other files) and runs the per-item checks.
-fn read_checked(options: &Options, path: &Path, enabled: &(dyn Fn(&str) -> bool + Sync)) -> FileResult {
+/// Items are reduced by [`Prepared::take`] unless `keep` asks for them whole.
+fn read_checked(options: &Options, path: &Path, enabled: &(dyn Fn(&str) -> bool + Sync), keep: bool) -> FileResult {
     let mut reader = Reader::new(options.clone());
     let mut kind = CatalogKind::Implementation;
     let mut events = Vec::new();
@@ -153,8 +170,13 @@ fn read_checked(options: &Options, path: &Path, enabled: &(dyn Fn(&str) -> bool 
             }
             Event::Item(item) => {
                 item_findings(&item, kind, enabled, &mut found);
-                let (slim, prepared) = Prepared::take(*item);
-                events.push((Event::Item(Box::new(slim)), found, Some(prepared)));
+                if keep {
+                    let prepared = Prepared::of(&item);
+                    events.push((Event::Item(item), found, Some(prepared)));
+                } else {
+                    let (slim, prepared) = Prepared::take(*item);
+                    events.push((Event::Item(Box::new(slim)), found, Some(prepared)));
+                }
             }
             Event::Finding(_) => events.push((ev, found, None)),
         }
@@ -202,6 +224,8 @@ struct State {
     items: usize,
     tables: usize,
     sink: Sink,
+    /// Every item whole, when the caller asked to keep them.
+    kept: Option<Kept>,
 }
 
 impl State {
@@ -241,6 +265,12 @@ impl State {
                     codes.insert(code.clone());
                 }
                 self.sink.extend(scratch.drain(..));
+                if let Some(kept) = &mut self.kept {
+                    match self.kind {
+                        CatalogKind::Implementation => kept.implementation.push(*item),
+                        CatalogKind::Base => kept.base.push(*item),
+                    }
+                }
             }
             Event::Finding(f) => self.sink.push(f),
         }

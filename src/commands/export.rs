@@ -8,8 +8,7 @@ use rust_xlsxwriter::Workbook;
 
 use crate::cli::{CheckArgs, CheckFormat, ExportArgs, FailOn};
 use crate::i18n::{Failure, Lang};
-use crate::ingest::Event;
-use crate::model::item::{CatalogKind, Item};
+use crate::model::item::Item;
 use crate::model::vocab::Level;
 use crate::publish::{sheets, xlsx_error};
 
@@ -124,19 +123,9 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
     }
 
     let check_args = CheckArgs { input: args.input.clone(), format: CheckFormat::Json, fail_on: FailOn::Error };
-    let report = super::check::build_report(&check_args, config, lang, quiet)?;
-
-    let mut kind = CatalogKind::Implementation;
-    let mut implementation: Vec<Item> = Vec::new();
-    let mut base: Vec<Item> = Vec::new();
-    super::load::read_all(&inputs, &mut |ev| match ev {
-        Event::Table { kind: k, .. } => kind = k,
-        Event::Item(item) => match kind {
-            CatalogKind::Implementation => implementation.push(*item),
-            CatalogKind::Base => base.push(*item),
-        },
-        Event::Finding(_) => {}
-    });
+    // One pass: the check keeps every item it read, whole, for the sheets.
+    let (report, kept) = super::check::build_report_keeping(&check_args, config, lang, quiet, true)?;
+    let crate::commands::check::Kept { implementation, mut base } = kept;
     let mut implementation = crate::model::catalog::merge_guides(implementation);
     // Sorted without cloning keys (absent codes sort as empty, as before); the sheets are
     // written in this order, row by row.
@@ -146,9 +135,6 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
     implementation.sort_by(|a, b| key(a).cmp(&key(b)));
     base.sort_by(|a, b| a.basic_code.cmp(&b.basic_code));
 
-    // TODO(single pass): `check::build_report` above reads every input once for the findings and
-    // `read_all` reads them again for the items; a single-pass API would replace both calls,
-    // handing over the items (for the Vecs above) and the findings (for `build_workbook`).
     let mut wb = build_workbook(&implementation, &base, &report.findings, lang).map_err(xlsx_error(lang))?;
     save_atomic(&mut wb, &args.output, lang)?;
     if !quiet {
