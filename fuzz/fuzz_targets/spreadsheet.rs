@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
     f.write_all(body).unwrap();
     f.flush().unwrap();
     let limits = Limits { max_uncompressed_mib: 64, ..Limits::default() };
-    if check_workbook(f.path(), &limits) == Ok(Verdict::Workbook) {
-        let _ = guarded(|| read(f.path(), &mut Count(0)).map_err(qingdan::i18n::Reason::Other));
+    if let Ok(Verdict::Workbook { merges }) = check_workbook(f.path(), &limits) {
+        let _ = guarded(|| read(f.path(), merges, &mut Count(0)).map_err(qingdan::i18n::Reason::Other));
     }
 });

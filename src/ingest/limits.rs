@@ -46,8 +46,13 @@ pub fn guarded<T>(read: impl FnOnce() -> Result<T, Reason>) -> Result<T, Reason>
 /// What a file named as a workbook turned out to be, when it may be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    /// A workbook within the limits: read it with the spreadsheet reader.
-    Workbook,
+    /// A workbook within the limits: read it with the spreadsheet reader. `merges` is false
+    /// when no worksheet of a zip workbook holds a `mergeCell` element, so that the reader can
+    /// skip the second pass over each sheet that looking them up costs.
+    Workbook {
+        /// Whether any sheet may hold merged cells.
+        merges: bool,
+    },
     /// Delimited text named `.xls` (a common "Excel export"): read it as CSV.
     Csv,
 }
@@ -93,14 +98,14 @@ pub fn check_workbook(path: &Path, limits: &Limits) -> Result<Verdict, Reason> {
         }
         let bytes = std::fs::read(path).map_err(other)?;
         check_cfb(&bytes).map_err(|fault| Reason::CorruptOle { fault })?;
-        return Ok(Verdict::Workbook);
+        return Ok(Verdict::Workbook { merges: true });
     }
     if is_zip {
         if ext == "xls" {
             return Err(Reason::ZipNamedXls);
         }
-        check_zip(path, limits)?;
-        return Ok(Verdict::Workbook);
+        let merges = check_zip(path, limits)?;
+        return Ok(Verdict::Workbook { merges });
     }
     let sniffed = sniff_text(&head);
     if zip_format {
@@ -304,8 +309,10 @@ fn check_cfb(file: &[u8]) -> Result<(), CfbFault> {
 }
 
 /// Checks a zip workbook's central directory against the limits, then the `<dimension>` of
-/// each worksheet.
-fn check_zip(path: &Path, limits: &Limits) -> Result<(), Reason> {
+/// each worksheet; returns whether any worksheet holds merged cells (or could not be scanned).
+/// Scanning the inflated bytes for `mergeCell` costs a fraction of what parsing the sheet's
+/// XML a second time to collect the merged regions does.
+fn check_zip(path: &Path, limits: &Limits) -> Result<bool, Reason> {
     let file = File::open(path).map_err(|e| Reason::Other(e.to_string()))?;
     let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| Reason::CorruptZip { detail: e.to_string() })?;
     let max_total = limits.max_uncompressed_mib.saturating_mul(1 << 20);
@@ -329,13 +336,21 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<(), Reason> {
             sheets.push(i);
         }
     }
+    let mut merges = false;
     for i in sheets {
-        let Ok(entry) = zip.by_index(i) else { continue };
+        let Ok(mut entry) = zip.by_index(i) else {
+            merges = true;
+            continue;
+        };
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
         let mut head = Vec::new();
         // A corrupt stream is left for calamine to report with the sheet's name.
-        if entry.take(DIMENSION_SCAN_BYTES).read_to_end(&mut head).is_err() && head.is_empty() {
+        if Read::by_ref(&mut entry).take(DIMENSION_SCAN_BYTES).read_to_end(&mut head).is_err() && head.is_empty() {
+            merges = true;
             continue;
+        }
+        if !merges {
+            merges = mentions_merges(&head, &mut entry);
         }
         if let Some((rows, cols)) = declared_dimension(&head) {
             let sheet = name.rsplit('/').next().unwrap_or(&name);
@@ -347,7 +362,35 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<(), Reason> {
             }
         }
     }
-    Ok(())
+    Ok(merges)
+}
+
+/// Whether a worksheet's XML (`head`, then the rest of `rest`) contains `mergeCell`; a read
+/// error counts as yes, so the reader looks for itself.
+fn mentions_merges(head: &[u8], rest: &mut impl Read) -> bool {
+    const NEEDLE: &[u8] = b"mergeCell";
+    let finder = memchr::memmem::Finder::new(NEEDLE);
+    if finder.find(head).is_some() {
+        return true;
+    }
+    // Stream the rest, keeping the last bytes of each block so a needle across blocks is found.
+    let keep = NEEDLE.len() - 1;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut carried = head.len().min(keep);
+    buf[..carried].copy_from_slice(&head[head.len() - carried..]);
+    loop {
+        let n = match rest.read(&mut buf[carried..]) {
+            Ok(0) => return false,
+            Ok(n) => n,
+            Err(_) => return true,
+        };
+        let end = carried + n;
+        if finder.find(&buf[..end]).is_some() {
+            return true;
+        }
+        carried = end.min(keep);
+        buf.copy_within(end - carried..end, 0);
+    }
 }
 
 fn is_worksheet(name: &str) -> bool {
@@ -385,6 +428,22 @@ fn cell_ref(s: &str) -> Option<(u64, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_merged_cells_anywhere_in_the_sheet() {
+        let needle = b"<mergeCells count=\"1\"><mergeCell ref=\"A1:B2\"/></mergeCells>";
+        // In the head, just after it, across a 64 KiB block boundary, and absent.
+        assert!(mentions_merges(needle, &mut &b""[..]));
+        assert!(mentions_merges(b"<sheetData/>", &mut &needle[..]));
+        for cut in [(1 << 16) - 4, (1 << 16) - 9, 1 << 16] {
+            let mut body = vec![b' '; cut];
+            body.extend_from_slice(needle);
+            assert!(mentions_merges(b"<worksheet>", &mut &body[..]), "cut at {cut}");
+            assert!(mentions_merges(&body[..5], &mut &body[5..]), "cut at {cut}, split head");
+        }
+        assert!(!mentions_merges(b"<worksheet>", &mut &vec![b'x'; 200_000][..]));
+        assert!(!mentions_merges(b"merge", &mut &b"Cel"[..]));
+    }
 
     #[test]
     fn reads_dimensions() {

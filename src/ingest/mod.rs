@@ -141,9 +141,10 @@ impl Reader {
             emit(Event::Finding(Finding::at_file("QD001", display, None, Msg::FileUnreadable { reason })));
         };
         let mut format = format_of(path);
+        let mut merges = true;
         if format == Some(Format::Workbook) {
             match limits::check_workbook(path, &self.opts.limits) {
-                Ok(limits::Verdict::Workbook) => {}
+                Ok(limits::Verdict::Workbook { merges: m }) => merges = m,
                 Ok(limits::Verdict::Csv) => format = Some(Format::Csv),
                 Err(reason) => return unreadable(reason, emit),
             }
@@ -174,7 +175,7 @@ impl Reader {
                     index: &mut self.index,
                     emit,
                 };
-                if let Err(e) = limits::guarded(|| spreadsheet::read(path, &mut v).map_err(Reason::Other)) {
+                if let Err(e) = limits::guarded(|| spreadsheet::read(path, merges, &mut v).map_err(Reason::Other)) {
                     if v.builder.is_some() {
                         // Stopped inside a sheet: report it there and keep what was read.
                         v.end_sheet_with(Some(e));

@@ -24,16 +24,19 @@ pub trait SheetVisitor {
 
 /// Opens a workbook and streams each visible sheet to `visitor`. An error opening the
 /// workbook is returned; an error inside one sheet is passed to `end_sheet` and the next
-/// sheet is read.
-pub fn read(path: &Path, visitor: &mut dyn SheetVisitor) -> Result<(), String> {
+/// sheet is read. `merges: false` (from the limits pre-check) skips looking up merged regions
+/// of xlsx sheets.
+pub fn read(path: &Path, merges: bool, visitor: &mut dyn SheetVisitor) -> Result<(), String> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if ext == "xlsx" || ext == "xlsm" {
         let mut wb: Xlsx<BufReader<File>> = calamine::open_workbook(path).map_err(|e: calamine::XlsxError| e.to_string())?;
         let names = sheet_order(wb.sheets_metadata());
         for name in names {
             visitor.begin_sheet(&name);
-            let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-            let err = stream_xlsx(&mut wb, &name, &merges, visitor).err();
+            // Collecting merged regions parses the whole sheet once more: skipped when the
+            // limits pre-check found no `mergeCell` in any sheet.
+            let regions = if merges { wb.merge_cells_by_sheet_name(&name).unwrap_or_default() } else { Vec::new() };
+            let err = stream_xlsx(&mut wb, &name, &regions, visitor).err();
             visitor.end_sheet(err);
         }
         return Ok(());
