@@ -7,7 +7,7 @@
 //! floor bytes   DIR_OR_FILES...   # csv ByteRecord (no validation)
 //! floor gb18030 DIR_OR_FILES...   # csv ByteRecord + encoding_rs GB18030 decode of each field
 //! floor xlsx    DIR_OR_FILES...   # calamine worksheet_cells_reader, every sheet
-//! floor export  OUT.xlsx DIR_OR_FILES...  # read CSV cells, write each to one constant-memory worksheet
+//! floor export  OUT.xlsx DIR_OR_FILES...  # write the cells `export` writes (item rows, 办事指南, 申请材料), plain
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -88,22 +88,84 @@ fn xlsx(paths: &[PathBuf]) -> u64 {
     cells
 }
 
+/// Excel's last row (0-based 1,048,575): a sheet past it continues on a new one, as in `export`.
+const SHEET_ROWS: u32 = 1_048_576;
+
+/// One constant-memory sheet family: rows go to the current sheet until it is full.
+struct Sheets {
+    name: &'static str,
+    part: u32,
+    row: u32,
+    ws_index: usize,
+}
+
+impl Sheets {
+    fn new(book: &mut rust_xlsxwriter::Workbook, name: &'static str) -> Sheets {
+        let ws = book.add_worksheet_with_constant_memory().expect("worksheet");
+        ws.set_name(name).expect("name");
+        Sheets { name, part: 1, row: 0, ws_index: book.worksheets_mut().len() - 1 }
+    }
+
+    /// The sheet and row for a block of `rows` rows, starting a new sheet when it would not fit.
+    fn reserve<'b>(&mut self, book: &'b mut rust_xlsxwriter::Workbook, rows: u32) -> (&'b mut rust_xlsxwriter::Worksheet, u32) {
+        if self.row + rows > SHEET_ROWS {
+            self.part += 1;
+            let ws = book.add_worksheet_with_constant_memory().expect("worksheet");
+            ws.set_name(format!("{} ({})", self.name, self.part)).expect("name");
+            self.ws_index = book.worksheets_mut().len() - 1;
+            self.row = 0;
+        }
+        let row = self.row;
+        self.row += rows;
+        (book.worksheet_from_index(self.ws_index).expect("sheet"), row)
+    }
+}
+
+/// Writes the cells `qingdan export` writes for the same catalog, as plain strings: every item
+/// row (the item sheets), per item a title row, one label/value row per non-empty cell and a
+/// blank row (办事指南), and one row per material of the 申请材料 cell (申请材料). No formats,
+/// widths or row heights; the 问题, 统计 and 基本目录 sheets (small) are left out.
 fn export(out: &Path, paths: &[PathBuf]) -> u64 {
     let mut book = rust_xlsxwriter::Workbook::new();
-    let ws = book.add_worksheet_with_constant_memory().expect("worksheet");
+    let mut items = Sheets::new(&mut book, "事项");
+    let mut guide = Sheets::new(&mut book, "办事指南");
+    let mut materials = Sheets::new(&mut book, "申请材料");
     let mut rec = csv::StringRecord::new();
-    let mut row = 0u32;
     let mut cells = 0u64;
     for p in paths {
         let mut r = csv_reader(p);
+        let mut header = csv::StringRecord::new();
+        r.read_record(&mut header).expect("csv");
+        let col = |name: &str| header.iter().position(|h| h == name);
+        let (name_col, code_col, mat_col) = (col("事项名称"), col("实施编码").or(col("基本编码")), col("申请材料"));
         while r.read_record(&mut rec).expect("csv") {
+            let (ws, row) = items.reserve(&mut book, 1);
             for (c, v) in rec.iter().enumerate() {
                 if !v.is_empty() {
                     ws.write_string(row, c as u16, v).expect("write");
+                    cells += 1;
                 }
-                cells += 1;
             }
-            row += 1;
+            let filled = rec.iter().filter(|v| !v.is_empty()).count() as u32;
+            let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("");
+            let (ws, mut row) = guide.reserve(&mut book, filled + 2);
+            ws.write_string(row, 0, get(name_col)).expect("write");
+            ws.write_string(row, 1, get(code_col)).expect("write");
+            cells += 2;
+            for (h, v) in header.iter().zip(rec.iter()).filter(|(_, v)| !v.is_empty()) {
+                row += 1;
+                ws.write_string(row, 0, h).expect("write");
+                ws.write_string(row, 1, v).expect("write");
+                cells += 2;
+            }
+            for piece in get(mat_col).split(['；', '\n']).filter(|p| !p.is_empty()) {
+                let (ws, row) = materials.reserve(&mut book, 1);
+                for (c, v) in [get(code_col), get(name_col), piece, "是"].into_iter().enumerate() {
+                    ws.write_string(row, c as u16, v).expect("write");
+                }
+                ws.write_number(row, 4, 1.0).expect("write");
+                cells += 5;
+            }
         }
     }
     book.save(out).expect("save");

@@ -56,7 +56,13 @@ pub struct Kept {
 }
 
 /// [`build_report`], also returning every item whole when `keep` is set (empty otherwise).
-pub fn build_report_keeping(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool, keep: bool) -> Result<(Report, Kept), String> {
+pub fn build_report_keeping(
+    args: &CheckArgs,
+    config: Option<&Path>,
+    lang: Lang,
+    quiet: bool,
+    keep: bool,
+) -> Result<(Report, Kept), String> {
     let inputs = super::load::resolve(&args.input, config)?;
     if inputs.files.is_empty() && inputs.walk_findings.is_empty() {
         return Err(Failure::NoCatalogFiles { under: None }.render(lang));
