@@ -22,6 +22,9 @@ pub struct Cli {
     /// Never show a progress bar.
     #[arg(long, global = true)]
     pub quiet: bool,
+    /// Worker threads for reading files (default: the number of cores, or QINGDAN_THREADS).
+    #[arg(short = 'j', long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// The command.
     #[command(subcommand)]
     pub command: Command,

@@ -35,5 +35,8 @@ pub const EXIT_FAILURE: i32 = 2;
 
 /// Runs the command line and returns the exit status.
 pub fn run(args: cli::Cli) -> i32 {
+    if let Some(n) = args.threads {
+        parallel::set_threads(usize::from(n));
+    }
     commands::dispatch(args)
 }

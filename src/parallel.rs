@@ -102,9 +102,21 @@ where
     });
 }
 
-/// The number of worker threads: `QINGDAN_THREADS` when set to a positive number, else the
-/// machine's available parallelism.
+/// The thread count given with `-j`/`--threads` (0: not given).
+static THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Sets the number of worker threads (`-j N`); it takes precedence over `QINGDAN_THREADS`.
+pub fn set_threads(n: usize) {
+    THREADS.store(n, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The number of worker threads: `-j N` when given, else `QINGDAN_THREADS` when set to a
+/// positive number, else the machine's available parallelism.
 pub fn threads() -> usize {
+    let given = THREADS.load(std::sync::atomic::Ordering::Relaxed);
+    if given > 0 {
+        return given;
+    }
     std::env::var("QINGDAN_THREADS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())

@@ -36,6 +36,10 @@ fn assert_same_everywhere(args: &[&str]) {
     }
     let sequential = run(args, &[("QINGDAN_SEQUENTIAL", "1")]);
     assert!(one.1 == sequential.1, "{args:?}: differs from QINGDAN_SEQUENTIAL=1");
+    // `-j` wins over the environment.
+    let flagged: Vec<&str> = ["-j", "3"].into_iter().chain(args.iter().copied()).collect();
+    let j3 = run(&flagged, &[("QINGDAN_THREADS", "1")]);
+    assert!(one.1 == j3.1 && one.2 == j3.2, "{args:?}: differs with -j 3");
 }
 
 #[test]

@@ -21,7 +21,7 @@ use crate::model::field::Field;
 use crate::model::item::{CatalogKind, Item};
 use crate::model::provenance::Provenance;
 use crate::model::vocab::Level;
-use crate::normalize::materials::material_key;
+use crate::normalize::materials::{material_key, material_key_hash};
 use crate::normalize::text::{compare_key, hash_compare_key};
 
 /// 包头市's division codes and names (see data/README.md for the source).
@@ -147,7 +147,7 @@ fn fingerprint(item: &Item, f: Field) -> u64 {
     let mut h = DefaultHasher::new();
     match f {
         Field::Materials => {
-            let mut keys: Vec<String> = item.materials.iter().flatten().map(|m| material_key(&m.name)).collect();
+            let mut keys: Vec<u64> = item.materials.iter().flatten().map(|m| material_key_hash(&m.name)).collect();
             keys.sort_unstable();
             keys.dedup();
             keys.hash(&mut h);

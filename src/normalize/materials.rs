@@ -17,7 +17,39 @@ pub fn parse_materials(s: &str) -> Option<Vec<Material>> {
     if says_none(s) {
         return Some(Vec::new());
     }
-    Some(split_items(s).into_iter().filter_map(parse_one).collect())
+    Some(MEMO.with(|memo| memo.borrow_mut().get_or_parse(s)))
+}
+
+/// Parses a non-empty cell that does not say 无.
+fn parse_list(s: &str) -> Vec<Material> {
+    split_items(s).into_iter().filter_map(parse_one).collect()
+}
+
+/// The most distinct cells remembered per thread before the memo starts over.
+const MEMO_CELLS: usize = 4096;
+
+/// A memo of parsed cells: one item's materials are usually listed word for word by every
+/// jurisdiction that implements it (四级同源), so most cells have been parsed before, and
+/// copying the parsed list costs a fraction of parsing it again. Bounded: cleared when full.
+#[derive(Default)]
+struct Memo(std::collections::HashMap<String, Vec<Material>>);
+
+impl Memo {
+    fn get_or_parse(&mut self, s: &str) -> Vec<Material> {
+        if let Some(ms) = self.0.get(s) {
+            return ms.clone();
+        }
+        let ms = parse_list(s);
+        if self.0.len() >= MEMO_CELLS {
+            self.0.clear();
+        }
+        self.0.insert(s.to_string(), ms.clone());
+        ms
+    }
+}
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
 }
 
 /// Splits a list on numbering markers (`1.` `2、` `(3)` `③`) and on line breaks and semicolons.
@@ -167,12 +199,35 @@ pub fn material_key(name: &str) -> String {
     super::text::compare_key(name)
 }
 
+/// A hash of [`material_key`] computed without building the key: equal keys hash equally, so
+/// comparing these first leaves the keys themselves to the rare collisions.
+pub fn material_key_hash(name: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    super::text::hash_compare_key(name, &mut h);
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn names(s: &str) -> Vec<String> {
         parse_materials(s).unwrap().into_iter().map(|m| m.name).collect()
+    }
+
+    #[test]
+    fn memo_returns_what_parsing_returns_and_stays_bounded() {
+        let cell = "1.身份证(原件1份);2.营业执照复印件1份";
+        let first = parse_materials(cell).unwrap();
+        assert_eq!(first, parse_list(cell));
+        assert_eq!(parse_materials(cell).unwrap(), first, "second read comes from the memo");
+        let mut memo = Memo::default();
+        for i in 0..MEMO_CELLS + 10 {
+            memo.get_or_parse(&format!("{i}号材料"));
+        }
+        assert!(memo.0.len() <= MEMO_CELLS);
+        assert_eq!(memo.get_or_parse(cell), first);
     }
 
     #[test]

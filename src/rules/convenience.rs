@@ -7,7 +7,7 @@ use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::model::field::Field;
 use crate::model::item::Item;
-use crate::normalize::materials::material_key;
+use crate::normalize::materials::{material_key, material_key_hash};
 
 /// QD107: a fee-charging item states its basis and standard.
 pub fn fee_without_basis(item: &Item, _ctx: ItemContext, out: &mut Vec<Finding>) {
@@ -42,6 +42,12 @@ pub fn zero_visits_offline(item: &Item, _ctx: ItemContext, out: &mut Vec<Finding
 /// QD110: no material twice in one item.
 pub fn duplicate_material(item: &Item, _ctx: ItemContext, out: &mut Vec<Finding>) {
     let Some(ms) = &item.materials else { return };
+    // Distinct key hashes mean distinct keys: the common case costs no allocation.
+    let mut hashes: Vec<u64> = ms.iter().map(|m| material_key_hash(&m.name)).collect();
+    hashes.sort_unstable();
+    if hashes.windows(2).all(|w| w[0] != w[1]) {
+        return;
+    }
     let mut seen = HashSet::new();
     for m in ms {
         if !seen.insert(material_key(&m.name)) {
