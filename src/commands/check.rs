@@ -106,11 +106,19 @@ pub fn build_report_keeping(
         let window = crate::parallel::threads() * 2;
         let mut scratch = Vec::new();
         let mut paths = files.iter();
+        // While materials wait to be joined, the ordered thread re-reads every file itself, so
+        // workers skip the files they would read in vain.
+        let ordered_only = std::sync::atomic::AtomicBool::new(false);
         crate::parallel::map_ordered(
             files,
             crate::parallel::threads(),
             window,
-            |f| read_checked(options, f, &enabled, keep),
+            |f| {
+                if ordered_only.load(std::sync::atomic::Ordering::Relaxed) {
+                    return FileResult { events: Vec::new(), has_materials: true };
+                }
+                read_checked(options, f, &enabled, keep)
+            },
             |result| {
                 let Some(f) = paths.next() else { return };
                 progress.start(&super::load::display_path(f));
@@ -128,6 +136,7 @@ pub fn build_report_keeping(
                         state.consume(ev, &mut found, &mut scratch, prepared);
                     }
                 }
+                ordered_only.store(reader.has_materials(), std::sync::atomic::Ordering::Relaxed);
                 progress.done();
             },
         );
@@ -158,6 +167,8 @@ pub fn build_report_keeping(
 struct FileResult {
     /// Each event; an item comes reduced by [`Prepared::take`], with its prepared comparison.
     events: Vec<(Event, Vec<Finding>, Option<Prepared>)>,
+    /// The file must be read again on the ordered thread: it has a materials table (or the
+    /// worker skipped it because materials from earlier files wait to be joined).
     has_materials: bool,
 }
 

@@ -119,11 +119,16 @@ fn stream_ndjson_parallel(
     let mut reader = crate::ingest::Reader::new(inputs.options.clone());
     let threads = crate::parallel::threads();
     let mut paths = inputs.files.iter();
+    // Files this thread re-reads anyway (materials waiting to be joined) are skipped by workers.
+    let ordered_only = std::sync::atomic::AtomicBool::new(false);
     crate::parallel::map_ordered(
         &inputs.files,
         threads,
         threads * 2,
         |f| {
+            if ordered_only.load(std::sync::atomic::Ordering::Relaxed) {
+                return NdjsonFile { has_materials: true, ..NdjsonFile::default() };
+            }
             let mut r = crate::ingest::Reader::new(inputs.options.clone());
             let mut file = NdjsonFile::default();
             r.read_file(f, &super::load::display_path(f), &mut |ev| file.take(ev));
@@ -143,6 +148,7 @@ fn stream_ndjson_parallel(
             }
             findings.append(&mut file.findings);
             *tables += file.tables;
+            ordered_only.store(reader.has_materials(), std::sync::atomic::Ordering::Relaxed);
         },
     );
     reader
