@@ -9,7 +9,7 @@ use crate::consistency::{Consistency, Prepared};
 use crate::finding::{Finding, Location, Severity, Sink};
 use crate::i18n::{Failure, Lang, Msg};
 
-use crate::ingest::{Event, Options, Reader};
+use crate::ingest::{Event, Reader};
 use crate::model::field::Field;
 use crate::model::item::{CatalogKind, Item};
 use crate::report::{Report, Summary};
@@ -82,65 +82,37 @@ pub fn build_report_keeping(
         kept: keep.then(Kept::default),
     };
     let enabled = |code: &str| !policy.is_off(code);
-    let mut reader = Reader::new(inputs.options.clone());
     let files = &inputs.files;
     // A bar on stderr only when it is a terminal and not --quiet.
     let progress = crate::progress::Progress::new(files.len(), quiet);
+    let mut scratch = Vec::new();
     // QINGDAN_SEQUENTIAL=1: the plain single-threaded pipeline (the reference for equivalence tests).
-    if std::env::var_os("QINGDAN_SEQUENTIAL").is_some_and(|v| v == "1") {
-        let mut scratch = Vec::new();
+    let mut reader = if std::env::var_os("QINGDAN_SEQUENTIAL").is_some_and(|v| v == "1") {
+        let mut reader = Reader::new(inputs.options.clone());
         for f in files {
-            let shown = super::load::display_path(f);
-            progress.start(&shown);
-            reader.read_file(f, &shown, &mut |ev| {
-                let mut found = Vec::new();
-                if let Event::Item(item) = &ev {
-                    item_findings(item, state.kind, &enabled, &mut found);
-                }
-                state.consume(ev, &mut found, &mut scratch, None);
-            });
+            progress.start(&super::load::display_path(f));
+            state.read(&mut reader, f, &enabled, &mut scratch);
             progress.done();
         }
+        reader
     } else {
-        let options = &inputs.options;
-        let window = crate::parallel::threads() * 2;
-        let mut scratch = Vec::new();
-        let mut paths = files.iter();
-        // While materials wait to be joined, the ordered thread re-reads every file itself, so
-        // workers skip the files they would read in vain.
-        let ordered_only = std::sync::atomic::AtomicBool::new(false);
-        crate::parallel::map_ordered(
-            files,
-            crate::parallel::threads(),
-            window,
-            |f| {
-                if ordered_only.load(std::sync::atomic::Ordering::Relaxed) {
-                    return FileResult { events: Vec::new(), has_materials: true };
-                }
-                read_checked(options, f, &enabled, keep)
-            },
-            |result| {
-                let Some(f) = paths.next() else { return };
+        super::load::read_in_order(
+            &inputs,
+            |f, own| read_checked(own, f, &enabled, keep),
+            |f, events, reader| {
                 progress.start(&super::load::display_path(f));
-                if reader.has_materials() || result.has_materials {
-                    reader.read_file(f, &super::load::display_path(f), &mut |ev| {
-                        let mut found = Vec::new();
-                        if let Event::Item(item) = &ev {
-                            let kind = state.kind;
-                            item_findings(item, kind, &enabled, &mut found);
+                match events {
+                    Some(events) => {
+                        for (ev, mut found, prepared) in events {
+                            state.consume(ev, &mut found, &mut scratch, prepared);
                         }
-                        state.consume(ev, &mut found, &mut scratch, None);
-                    });
-                } else {
-                    for (ev, mut found, prepared) in result.events {
-                        state.consume(ev, &mut found, &mut scratch, prepared);
                     }
+                    None => state.read(reader, f, &enabled, &mut scratch),
                 }
-                ordered_only.store(reader.has_materials(), std::sync::atomic::Ordering::Relaxed);
                 progress.done();
             },
-        );
-    }
+        )
+    };
     progress.finish();
     let State { consistency, guide_codes, items, tables, mut sink, kept, .. } = state;
     sink.extend(reader.orphan_materials());
@@ -163,19 +135,13 @@ pub fn build_report_keeping(
 }
 
 /// One file read, normalized and item-checked on a worker: its events in order, each item
-/// with its schema and item-rule findings.
-struct FileResult {
-    /// Each event; an item comes reduced by [`Prepared::take`], with its prepared comparison.
-    events: Vec<(Event, Vec<Finding>, Option<Prepared>)>,
-    /// The file must be read again on the ordered thread: it has a materials table (or the
-    /// worker skipped it because materials from earlier files wait to be joined).
-    has_materials: bool,
-}
+/// reduced by [`Prepared::take`] (unless kept whole) and paired with its schema and item-rule
+/// findings and its prepared comparison.
+type FileEvents = Vec<(Event, Vec<Finding>, Option<Prepared>)>;
 
-/// Reads one file on its own reader (no materials from other files) and runs the per-item checks.
-/// Items are reduced by [`Prepared::take`] unless `keep` asks for them whole.
-fn read_checked(options: &Options, path: &Path, enabled: &(dyn Fn(&str) -> bool + Sync), keep: bool) -> FileResult {
-    let mut reader = Reader::new(options.clone());
+/// Reads one file on the worker's own reader and runs the per-item checks. Items are reduced
+/// by [`Prepared::take`] unless `keep` asks for them whole.
+fn read_checked(reader: &mut Reader, path: &Path, enabled: &(dyn Fn(&str) -> bool + Sync), keep: bool) -> FileEvents {
     let mut kind = CatalogKind::Implementation;
     let mut events = Vec::new();
     reader.read_file(path, &super::load::display_path(path), &mut |ev| {
@@ -198,7 +164,7 @@ fn read_checked(options: &Options, path: &Path, enabled: &(dyn Fn(&str) -> bool 
             Event::Finding(_) => events.push((ev, found, None)),
         }
     });
-    FileResult { events, has_materials: reader.has_materials() }
+    events
 }
 
 /// The schema and item-rule findings of one item (order-independent, so run on workers).
@@ -246,6 +212,18 @@ struct State {
 }
 
 impl State {
+    /// Reads one file on this (the ordered) thread through `reader`, checking and consuming
+    /// each event as it comes.
+    fn read(&mut self, reader: &mut Reader, path: &Path, enabled: &dyn Fn(&str) -> bool, scratch: &mut Vec<Finding>) {
+        reader.read_file(path, &super::load::display_path(path), &mut |ev| {
+            let mut found = Vec::new();
+            if let Event::Item(item) = &ev {
+                item_findings(item, self.kind, enabled, &mut found);
+            }
+            self.consume(ev, &mut found, scratch, None);
+        });
+    }
+
     /// Consumes one event; `found` holds the item's schema and rule findings.
     ///
     /// An item may arrive reduced by [`Prepared::take`] (with `prepared` set): this stage reads

@@ -81,34 +81,35 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
     Ok(crate::EXIT_OK)
 }
 
-/// One file read and serialized (on a worker, or on the main thread after materials).
+/// One file read and serialized (on a worker, or on the ordered thread after materials).
 #[derive(Default)]
 struct NdjsonFile {
     lines: Vec<u8>,
     findings: Vec<Finding>,
     tables: usize,
-    has_materials: bool,
 }
 
 impl NdjsonFile {
-    /// Takes one event: an item becomes a line, a finding is kept, a table counted.
-    fn take(&mut self, ev: Event) {
-        match ev {
-            Event::Table { .. } => self.tables += 1,
+    /// Reads one file through `reader`: each item becomes a line, findings are kept, tables
+    /// counted.
+    fn read(reader: &mut crate::ingest::Reader, path: &Path) -> NdjsonFile {
+        let mut file = NdjsonFile::default();
+        reader.read_file(path, &super::load::display_path(path), &mut |ev| match ev {
+            Event::Table { .. } => file.tables += 1,
             // Serializing an item into memory cannot fail (string keys, no custom serializers).
             Event::Item(item) => {
-                if serde_json::to_writer(&mut self.lines, &*item).is_ok() {
-                    self.lines.push(b'\n');
+                if serde_json::to_writer(&mut file.lines, &*item).is_ok() {
+                    file.lines.push(b'\n');
                 }
             }
-            Event::Finding(f) => self.findings.push(f),
-        }
+            Event::Finding(f) => file.findings.push(f),
+        });
+        file
     }
 }
 
 /// NDJSON to stdout: files are read, normalized and serialized on worker threads and written
-/// in file order, byte for byte what a single thread writes. A file after a materials table is
-/// re-read on this thread, as in `check`, because its items join materials read earlier.
+/// in file order, byte for byte what a single thread writes (see [`super::load::read_in_order`]).
 fn stream_ndjson_parallel(
     inputs: &super::load::Inputs,
     out: &mut dyn Write,
@@ -116,31 +117,11 @@ fn stream_ndjson_parallel(
     tables: &mut usize,
     io_error: &mut Option<std::io::Error>,
 ) -> crate::ingest::Reader {
-    let mut reader = crate::ingest::Reader::new(inputs.options.clone());
-    let threads = crate::parallel::threads();
-    let mut paths = inputs.files.iter();
-    // Files this thread re-reads anyway (materials waiting to be joined) are skipped by workers.
-    let ordered_only = std::sync::atomic::AtomicBool::new(false);
-    crate::parallel::map_ordered(
-        &inputs.files,
-        threads,
-        threads * 2,
-        |f| {
-            if ordered_only.load(std::sync::atomic::Ordering::Relaxed) {
-                return NdjsonFile { has_materials: true, ..NdjsonFile::default() };
-            }
-            let mut r = crate::ingest::Reader::new(inputs.options.clone());
-            let mut file = NdjsonFile::default();
-            r.read_file(f, &super::load::display_path(f), &mut |ev| file.take(ev));
-            file.has_materials = r.has_materials();
-            file
-        },
-        |mut file| {
-            let Some(f) = paths.next() else { return };
-            if reader.has_materials() || file.has_materials {
-                file = NdjsonFile::default();
-                reader.read_file(f, &super::load::display_path(f), &mut |ev| file.take(ev));
-            }
+    super::load::read_in_order(
+        inputs,
+        |f, own| NdjsonFile::read(own, f),
+        |f, file, reader| {
+            let mut file = file.unwrap_or_else(|| NdjsonFile::read(reader, f));
             if io_error.is_none()
                 && let Err(e) = out.write_all(&file.lines)
             {
@@ -148,10 +129,8 @@ fn stream_ndjson_parallel(
             }
             findings.append(&mut file.findings);
             *tables += file.tables;
-            ordered_only.store(reader.has_materials(), std::sync::atomic::Ordering::Relaxed);
         },
-    );
-    reader
+    )
 }
 
 /// `东河区.xlsx` + sheet `实施清单` → `东河区-实施清单.yaml`; a name already used by another

@@ -65,3 +65,44 @@ pub fn read_all(inputs: &Inputs, emit: &mut dyn FnMut(Event)) -> Reader {
     }
     reader
 }
+
+/// Reads every file with the work on each file done on worker threads, and hands the results
+/// over in file order on this thread, byte for byte what one thread would produce.
+///
+/// `on_worker` reads a file on the fresh reader it is given and folds its events into a
+/// result. `in_order` receives each file's result in file order, with the shared reader; `None`
+/// means the file must be read here, through that reader: items join materials read before
+/// them, so a file whose own reader met a materials table, and every file while materials
+/// from earlier files wait to be joined, is read in order (workers skip those files). Returns
+/// the shared reader for materials bookkeeping.
+pub fn read_in_order<R: Send>(
+    inputs: &Inputs,
+    on_worker: impl Fn(&Path, &mut Reader) -> R + Sync,
+    mut in_order: impl FnMut(&Path, Option<R>, &mut Reader),
+) -> Reader {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let mut reader = Reader::new(inputs.options.clone());
+    let ordered_only = AtomicBool::new(false);
+    let threads = crate::parallel::threads();
+    let mut paths = inputs.files.iter();
+    crate::parallel::map_ordered(
+        &inputs.files,
+        threads,
+        threads * 2,
+        |f| {
+            if ordered_only.load(Ordering::Relaxed) {
+                return None;
+            }
+            let mut own = Reader::new(inputs.options.clone());
+            let result = on_worker(f, &mut own);
+            (!own.has_materials()).then_some(result)
+        },
+        |result| {
+            let Some(f) = paths.next() else { return };
+            let result = if reader.has_materials() { None } else { result };
+            in_order(f, result, &mut reader);
+            ordered_only.store(reader.has_materials(), Ordering::Relaxed);
+        },
+    );
+    reader
+}

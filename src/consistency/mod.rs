@@ -159,7 +159,6 @@ fn fingerprint(item: &Item, f: Field) -> u64 {
             }
         }
         Field::StatutoryLimit => item.statutory_limit.hash(&mut h),
-        Field::PromisedLimit => item.promised_limit.hash(&mut h),
         Field::Fee => item.fee.hash(&mut h),
         _ => item.display(f).hash(&mut h),
     }
