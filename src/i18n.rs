@@ -86,6 +86,9 @@ pub enum Msg {
     NoBaseCatalog { named: Option<String> },
     /// A guide form and a list row for the same item disagree.
     GuideDiffersFromList { field: Field, guide: String, list: String, list_at: String },
+    /// More findings of the same rule in the same file than `limits.max_findings_per_rule`:
+    /// `more` of them are not listed (one summary finding stands for them).
+    FindingsCapped { more: u64 },
 }
 
 impl Msg {
@@ -361,6 +364,13 @@ impl Msg {
                     format!("the guide and the list ({list_at}) disagree on {}: guide \"{guide}\", list \"{list}\"", f(field))
                 }
             }
+            FindingsCapped { more } => {
+                if zh {
+                    format!("另有 {more} 条同类问题未列出（limits.max_findings_per_rule）")
+                } else {
+                    format!("{more} more findings of this rule are not listed (limits.max_findings_per_rule)")
+                }
+            }
         }
     }
 }
@@ -423,6 +433,18 @@ pub enum Reason {
     UnsupportedType,
     /// A line of an NDJSON file is not a valid item; `detail` comes from the parser.
     BadLine { line: usize, detail: String },
+    /// A part declares more entries (`attr`) than its size can hold (at most `bound`).
+    DeclaredCount { part: String, attr: String, count: u64, bound: u64 },
+    /// A sheet read whole spans more cells than the reader allocates.
+    TooManyCells { sheet: String, cells: u64, limit: u64 },
+    /// Reading stopped at `row`, beyond `limits.max_rows`.
+    RowLimit { row: u64, limit: u64 },
+    /// Reading stopped at a row with `columns` columns, beyond `limits.max_columns`.
+    ColumnLimit { row: u64, columns: u64, limit: u64 },
+    /// The path is not a regular file (a FIFO, a device, a socket).
+    NotRegularFile,
+    /// qingdan's own YAML format holds YAML anchors or aliases, which qingdan never writes.
+    YamlAliases,
     /// A text from a library (an I/O or reader error), shown as is.
     Other(String),
 }
@@ -550,6 +572,34 @@ impl Reason {
             FieldCut { bytes } => pick(lang, format!("{bytes} 字节，已截断"), format!("{bytes} bytes, cut")),
             UnsupportedType => pick(lang, "不支持的文件类型".into(), "unsupported file type".into()),
             BadLine { line, detail } => pick(lang, format!("第 {line} 行：{detail}"), format!("line {line}: {detail}")),
+            DeclaredCount { part, attr, count, bound } => pick(
+                lang,
+                format!("{part} 声明 {attr}={count}，超出其大小所能容纳的 {bound}（文件可能被篡改）"),
+                format!("{part} declares {attr}={count}, more than its size can hold ({bound}): the file may be crafted"),
+            ),
+            TooManyCells { sheet, cells, limit } => pick(
+                lang,
+                format!("{sheet} 跨越 {cells} 个单元格，超过 {limit} 个上限"),
+                format!("{sheet} spans {cells} cells, beyond the limit of {limit}"),
+            ),
+            RowLimit { row, limit } => pick(
+                lang,
+                format!("第 {row} 行超过 {limit} 行上限（limits.max_rows），其后内容未读取"),
+                format!("row {row} is beyond the limit of {limit} rows (limits.max_rows); the rest was not read"),
+            ),
+            ColumnLimit { row, columns, limit } => pick(
+                lang,
+                format!("第 {row} 行有 {columns} 列，超过 {limit} 列上限（limits.max_columns），其后内容未读取"),
+                format!("row {row} has {columns} columns, beyond the limit of {limit} (limits.max_columns); the rest was not read"),
+            ),
+            NotRegularFile => {
+                pick(lang, "不是普通文件（管道、设备等），已跳过".into(), "not a regular file (a FIFO, a device, …): skipped".into())
+            }
+            YamlAliases => pick(
+                lang,
+                "YAML 含锚点或别名（&、*），qingdan 输出中不会出现，拒绝读取".into(),
+                "the YAML holds anchors or aliases (&, *), which qingdan output never has: refused".into(),
+            ),
             Other(text) => text.clone(),
         }
     }
@@ -566,6 +616,12 @@ pub enum Failure {
     OutputNotXlsx { path: String },
     /// The workbook could not be built; `detail` comes from the workbook library.
     Workbook { detail: String },
+    /// The output would overwrite a config file.
+    WouldOverwriteConfig { path: String },
+    /// The output would overwrite a file qingdan did not write.
+    WouldOverwriteForeign { path: String },
+    /// The path given as the config file is not a regular file.
+    ConfigNotRegular { path: String },
 }
 
 impl Failure {
@@ -584,6 +640,19 @@ impl Failure {
                 pick(lang, format!("输出文件须为 .xlsx：{path}"), format!("the output must be an .xlsx file: {path}"))
             }
             Workbook { detail } => pick(lang, format!("无法生成工作簿：{detail}"), format!("cannot build the workbook: {detail}")),
+            WouldOverwriteConfig { path } => {
+                pick(lang, format!("拒绝覆盖配置文件：{path}"), format!("refusing to overwrite a config file: {path}"))
+            }
+            WouldOverwriteForeign { path } => pick(
+                lang,
+                format!("拒绝覆盖不是由 qingdan 写出的文件：{path}"),
+                format!("refusing to overwrite a file qingdan did not write: {path}"),
+            ),
+            ConfigNotRegular { path } => pick(
+                lang,
+                format!("配置文件不是普通文件（管道、设备等）：{path}"),
+                format!("the config is not a regular file (a FIFO, a device, …): {path}"),
+            ),
         }
     }
 }

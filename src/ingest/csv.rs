@@ -9,6 +9,7 @@ use std::path::Path;
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 
 use super::table::{Cell, Row};
+use crate::i18n::Reason;
 
 /// A CSV encoding choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -75,24 +76,55 @@ fn utf8_dominates(mut s: &[u8]) -> bool {
 }
 
 /// The default per-field limit for CSV (a longer field is cut and reported); the configured
-/// `limits.max_field_kib` is passed to [`read`].
+/// `limits.max_field_kib` is passed to [`read`] in [`CsvLimits`].
 pub const MAX_FIELD_BYTES: usize = 1 << 20;
 
+/// The limits a CSV file is read within, enforced while reading: a field is cut at
+/// `max_field` bytes without the rest being held, and reading stops (with a reason for a
+/// QD001 finding) at a row beyond `max_rows` or a value beyond column `max_columns`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvLimits {
+    /// The most bytes kept of one field.
+    pub max_field: usize,
+    /// The last row number read.
+    pub max_rows: u64,
+    /// The last column read; empty fields past it are ignored.
+    pub max_columns: u64,
+}
+
+impl CsvLimits {
+    /// The limits of a config.
+    pub fn from_config(limits: &crate::config::Limits) -> CsvLimits {
+        CsvLimits {
+            max_field: usize::try_from(limits.max_field_kib.saturating_mul(1024)).unwrap_or(usize::MAX),
+            max_rows: limits.max_rows,
+            max_columns: limits.max_columns,
+        }
+    }
+
+    /// The default limits with another field limit (for tests and fuzzing).
+    pub fn with_field(max_field: usize) -> CsvLimits {
+        CsvLimits { max_field, ..CsvLimits::from_config(&crate::config::Limits::default()) }
+    }
+}
+
 /// Reads a CSV file and calls `on_row` for every record, with 1-based record numbers. A field
-/// longer than `max_field` bytes is cut and reported.
+/// longer than `limits.max_field` bytes is cut and reported in `issues`; `Err` is why reading
+/// stopped (an I/O error, or a row or column beyond the limits), after the rows before it.
 pub fn read(
     path: &Path,
     forced: CsvEncoding,
-    max_field: usize,
+    limits: &CsvLimits,
     on_row: &mut dyn FnMut(Row),
     issues: &mut Vec<CsvIssue>,
-) -> std::io::Result<()> {
-    // No BufReader: the csv reader has its own buffer, and a second one only copies bytes twice.
-    let mut file = File::open(path)?;
+) -> Result<(), Reason> {
+    let io = |e: std::io::Error| Reason::Other(e.to_string());
+    // No BufReader: records are parsed from a buffer of our own.
+    let mut file = File::open(path).map_err(io)?;
     let mut head = vec![0u8; 64 * 1024];
     let mut n = 0;
     while n < head.len() {
-        let k = file.read(&mut head[n..])?;
+        let k = file.read(&mut head[n..]).map_err(io)?;
         if k == 0 {
             break;
         }
@@ -107,27 +139,26 @@ pub fn read(
     }
     let body = head[bom.min(head.len())..].to_vec();
     if enc == UTF_16LE || enc == UTF_16BE {
-        let mut rest = Vec::new();
-        file.read_to_end(&mut rest)?;
-        let mut all = body;
-        all.extend_from_slice(&rest);
-        let (text, _) = enc.decode_without_bom_handling(&all);
-        return parse(text.as_bytes(), UTF_8, max_field, on_row, issues);
+        // Decoded to UTF-8 as it streams, never as a whole.
+        let delim = sniff_delimiter(enc.decode_without_bom_handling(&body).0.as_bytes());
+        let reader = Transcoder::new(std::io::Cursor::new(body).chain(file), enc);
+        return parse_with(reader, UTF_8, delim, limits, on_row, issues);
     }
     let delim = sniff_delimiter(&body);
     let reader = std::io::Cursor::new(body).chain(file);
-    parse_with(reader, enc, delim, max_field, on_row, issues)
+    parse_with(reader, enc, delim, limits, on_row, issues)
 }
 
+#[cfg(test)]
 fn parse(
     bytes: &[u8],
     enc: &'static Encoding,
-    max_field: usize,
+    limits: &CsvLimits,
     on_row: &mut dyn FnMut(Row),
     issues: &mut Vec<CsvIssue>,
-) -> std::io::Result<()> {
+) -> Result<(), Reason> {
     let delim = sniff_delimiter(bytes);
-    parse_with(bytes, enc, delim, max_field, on_row, issues)
+    parse_with(bytes, enc, delim, limits, on_row, issues)
 }
 
 fn sniff_delimiter(head: &[u8]) -> u8 {
@@ -143,128 +174,234 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
     }
 }
 
+/// The line breaks in the run of CR and LF bytes read last: a person sees blank lines as
+/// rows, and CRLF, LF and a lone CR each end one line. Constant memory whatever the run's
+/// length.
+#[derive(Debug, Default, Clone, Copy)]
+struct Run {
+    breaks: u64,
+    pending_cr: bool,
+}
+
+impl Run {
+    fn push(&mut self, b: u8) {
+        match b {
+            b'\r' => {
+                if self.pending_cr {
+                    self.breaks += 1;
+                }
+                self.pending_cr = true;
+            }
+            b'\n' => {
+                self.breaks += 1;
+                self.pending_cr = false;
+            }
+            _ => *self = Run::default(),
+        }
+    }
+
+    /// Feeds bytes consumed by the parser: only the CR/LF bytes after the last other byte count.
+    fn feed(&mut self, bytes: &[u8]) {
+        let tail = match bytes.iter().rposition(|b| !matches!(b, b'\r' | b'\n')) {
+            Some(at) => {
+                *self = Run::default();
+                &bytes[at + 1..]
+            }
+            None => bytes,
+        };
+        for &b in tail {
+            self.push(b);
+        }
+    }
+
+    fn count(&self) -> u64 {
+        self.breaks + u64::from(self.pending_cr)
+    }
+}
+
+/// One record being read: its fields' bytes (each cut at the field limit) and their ends.
+#[derive(Default)]
+struct Record {
+    bytes: Vec<u8>,
+    /// (end offset in `bytes`, the field's full length, its 0-based column).
+    fields: Vec<(usize, usize, u32)>,
+    /// The current field's full length so far.
+    len: usize,
+    /// The current field's column.
+    column: u64,
+}
+
 fn parse_with<R: Read>(
-    reader: R,
+    mut reader: R,
     enc: &'static Encoding,
     delim: u8,
-    max_field: usize,
+    limits: &CsvLimits,
     on_row: &mut dyn FnMut(Row),
     issues: &mut Vec<CsvIssue>,
-) -> std::io::Result<()> {
-    let breaks = LineBreaks::default();
-    let tap = Tap { inner: reader, offset: 0, seen: breaks.clone() };
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).buffer_capacity(1 << 16).from_reader(tap);
-    let mut rec = csv::ByteRecord::new();
-    let mut number = 0u32;
+) -> Result<(), Reason> {
+    let io = |e: std::io::Error| Reason::Other(e.to_string());
+    let max_field = limits.max_field;
+    let mut core = csv_core::ReaderBuilder::new().delimiter(delim).build();
+    let mut input = vec![0u8; 1 << 16];
+    let mut out = vec![0u8; 1 << 16];
+    let (mut start, mut end, mut eof) = (0usize, 0usize, false);
+    let mut run = Run::default();
+    let mut number = 0u64;
+    let mut at_record_start = true;
+    let mut rec = Record::default();
     loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => match e.kind() {
-                csv::ErrorKind::Io(_) => return Err(std::io::Error::other(e.to_string())),
-                _ => continue,
-            },
-        }
-        // The csv crate skips blank lines, and its line count differs between LF, CRLF and CR
-        // files; a person sees blank lines as rows and a quoted multi-line field as one row, so
-        // the row advances by the line breaks just before the record (its predecessor's end and
-        // any blank lines).
-        let start = rec.position().map_or(0, |p| p.byte());
-        let gap = breaks.gap_before(start);
-        number = if number == 0 { 1 + gap } else { number.saturating_add(gap.max(1)) };
-        let mut cells = Vec::with_capacity(rec.len());
-        for (col, field) in rec.iter().enumerate() {
-            let field = if field.len() > max_field {
-                issues.push(CsvIssue::TooLong { row: number, column: col as u32, len: field.len() });
-                // Cut UTF-8 at a character boundary, so the cut alone is no encoding issue.
-                let mut end = max_field;
-                while enc == UTF_8 && end > 0 && max_field - end < 3 && (field[end] & 0xC0) == 0x80 {
-                    end -= 1;
+        if start == end && !eof {
+            end = loop {
+                match reader.read(&mut input) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(io(e)),
                 }
-                &field[..end]
-            } else {
-                field
             };
-            if field.is_empty() || field == b"\0" {
-                cells.push(Cell::Empty);
+            start = 0;
+            eof = end == 0;
+        }
+        if at_record_start {
+            // Blank lines (and the previous record's line end) before the record: counted here,
+            // never handed to the parser, never held.
+            while start < end && matches!(input[start], b'\r' | b'\n') {
+                run.push(input[start]);
+                start += 1;
+            }
+            if start == end {
+                if eof {
+                    return Ok(());
+                }
                 continue;
             }
-            let text = if enc == UTF_8 {
-                match simdutf8::basic::from_utf8(field) {
-                    Ok(s) => s.to_string(),
-                    Err(_) => {
-                        // Mixed encodings: a GBK field inside a UTF-8 file.
-                        issues.push(CsvIssue::Encoding { row: number, column: col as u32 });
-                        GB18030.decode_without_bom_handling(field).0.into_owned()
-                    }
-                }
-            } else {
-                let (s, had_errors) = enc.decode_without_bom_handling(field);
-                if had_errors {
-                    issues.push(CsvIssue::Encoding { row: number, column: col as u32 });
-                }
-                s.into_owned()
-            };
-            // NUL bytes (garbage from broken exports) never reach a value.
-            let text = if memchr::memchr(0, text.as_bytes()).is_some() { text.replace('\0', "") } else { text };
-            cells.push(Cell::Text(text));
-        }
-        on_row(Row { number, cells });
-    }
-    Ok(())
-}
-
-/// The CR and LF bytes read so far, by offset, shared between [`Tap`] and the record loop.
-#[derive(Debug, Default, Clone)]
-struct LineBreaks(std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<(u64, u8)>>>);
-
-impl LineBreaks {
-    /// The line breaks in the run of CR/LF bytes that ends where the record starting at (or
-    /// after the CR/LF bytes at) `start` has its first byte; earlier entries are dropped.
-    fn gap_before(&self, start: u64) -> u32 {
-        let mut seen = self.0.borrow_mut();
-        let mut run: Vec<u8> = Vec::new();
-        let mut last: Option<u64> = None;
-        let mut cursor = start;
-        while let Some(&(offset, byte)) = seen.front() {
-            if offset < start || offset == cursor {
-                if offset == cursor {
-                    cursor += 1;
-                }
-                if last.is_none_or(|l| l + 1 != offset) {
-                    run.clear();
-                }
-                run.push(byte);
-                last = Some(offset);
-                seen.pop_front();
-            } else {
-                break;
+            let gap = run.count();
+            number = if number == 0 { 1 + gap } else { number.saturating_add(gap.max(1)) };
+            if number > limits.max_rows {
+                return Err(Reason::RowLimit { row: number, limit: limits.max_rows });
             }
+            at_record_start = false;
         }
-        // Only a run that touches the record's first byte separates it from its predecessor.
-        if last.is_none_or(|l| l + 1 != cursor) {
-            return 0;
+        let (result, nin, nout) = core.read_field(&input[start..end], &mut out);
+        run.feed(&input[start..start + nin]);
+        start += nin;
+        let kept = rec.bytes.len() - rec.fields.last().map_or(0, |f| f.0);
+        let take = nout.min(max_field.saturating_add(3).saturating_sub(kept));
+        if rec.column < limits.max_columns {
+            rec.bytes.extend_from_slice(&out[..take]);
+        } else if nout > 0 {
+            // A value beyond the last column read: stop rather than hold the rest of the row.
+            return Err(Reason::ColumnLimit { row: number, columns: rec.column + 1, limit: limits.max_columns });
         }
-        let lone_cr = |i: usize| run[i] == b'\r' && run.get(i + 1) != Some(&b'\n');
-        (0..run.len()).filter(|&i| run[i] == b'\n' || lone_cr(i)).count().min(u32::MAX as usize) as u32
+        rec.len = rec.len.saturating_add(nout);
+        match result {
+            csv_core::ReadFieldResult::InputEmpty | csv_core::ReadFieldResult::OutputFull => {}
+            csv_core::ReadFieldResult::Field { record_end } => {
+                if rec.column < limits.max_columns {
+                    rec.fields.push((rec.bytes.len(), rec.len, rec.column as u32));
+                }
+                rec.len = 0;
+                rec.column += 1;
+                if record_end {
+                    let row = u32::try_from(number).unwrap_or(u32::MAX);
+                    on_row(decode_record(&rec, row, enc, max_field, issues));
+                    rec.bytes.clear();
+                    rec.fields.clear();
+                    rec.column = 0;
+                    at_record_start = true;
+                }
+            }
+            csv_core::ReadFieldResult::End => return Ok(()),
+        }
     }
 }
 
-/// A reader that notes the offset of every CR and LF byte passing through.
-struct Tap<R> {
-    inner: R,
-    offset: u64,
-    seen: LineBreaks,
+/// Decodes a record's fields into a row, cutting fields longer than `max_field` (at a
+/// character boundary in UTF-8) and noting encoding problems.
+fn decode_record(rec: &Record, number: u32, enc: &'static Encoding, max_field: usize, issues: &mut Vec<CsvIssue>) -> Row {
+    let mut cells = Vec::with_capacity(rec.fields.len());
+    let mut from = 0;
+    for &(to, len, col) in &rec.fields {
+        let field = &rec.bytes[from..to];
+        from = to;
+        let field = if len > max_field {
+            issues.push(CsvIssue::TooLong { row: number, column: col, len });
+            // Cut UTF-8 at a character boundary, so the cut alone is no encoding issue.
+            let mut end = max_field.min(field.len());
+            while enc == UTF_8 && end > 0 && max_field - end < 3 && end < field.len() && (field[end] & 0xC0) == 0x80 {
+                end -= 1;
+            }
+            &field[..end]
+        } else {
+            field
+        };
+        if field.is_empty() || field == b"\0" {
+            cells.push(Cell::Empty);
+            continue;
+        }
+        let text = if enc == UTF_8 {
+            match simdutf8::basic::from_utf8(field) {
+                Ok(s) => s.to_string(),
+                Err(_) => {
+                    // Mixed encodings: a GBK field inside a UTF-8 file.
+                    issues.push(CsvIssue::Encoding { row: number, column: col });
+                    GB18030.decode_without_bom_handling(field).0.into_owned()
+                }
+            }
+        } else {
+            let (s, had_errors) = enc.decode_without_bom_handling(field);
+            if had_errors {
+                issues.push(CsvIssue::Encoding { row: number, column: col });
+            }
+            s.into_owned()
+        };
+        // NUL bytes (garbage from broken exports) never reach a value.
+        let text = if memchr::memchr(0, text.as_bytes()).is_some() { text.replace('\0', "") } else { text };
+        cells.push(Cell::Text(text));
+    }
+    Row { number, cells }
 }
 
-impl<R: Read> Read for Tap<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut seen = self.seen.0.borrow_mut();
-        for i in memchr::memchr2_iter(b'\r', b'\n', &buf[..n]) {
-            seen.push_back((self.offset + i as u64, buf[i]));
+/// A reader decoding UTF-16 to UTF-8 as it streams.
+struct Transcoder<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    raw: Vec<u8>,
+    decoded: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl<R: Read> Transcoder<R> {
+    fn new(inner: R, enc: &'static Encoding) -> Transcoder<R> {
+        Transcoder {
+            inner,
+            decoder: enc.new_decoder_without_bom_handling(),
+            raw: vec![0; 1 << 16],
+            decoded: Vec::new(),
+            pos: 0,
+            done: false,
         }
-        self.offset += n as u64;
+    }
+}
+
+impl<R: Read> Read for Transcoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.decoded.len() {
+            if self.done {
+                return Ok(0);
+            }
+            let n = self.inner.read(&mut self.raw)?;
+            let last = n == 0;
+            let room = self.decoder.max_utf8_buffer_length(n).unwrap_or(n * 3 + 16);
+            self.decoded.resize(room, 0);
+            let (_, _, written, _) = self.decoder.decode_to_utf8(&self.raw[..n], &mut self.decoded, last);
+            self.decoded.truncate(written);
+            self.pos = 0;
+            self.done = last;
+        }
+        let n = buf.len().min(self.decoded.len() - self.pos);
+        buf[..n].copy_from_slice(&self.decoded[self.pos..self.pos + n]);
+        self.pos += n;
         Ok(n)
     }
 }
@@ -295,7 +432,7 @@ mod tests {
     fn rows_count_blank_lines_whatever_the_line_ends() {
         let rows = |data: &[u8]| {
             let mut v = Vec::new();
-            parse(data, UTF_8, MAX_FIELD_BYTES, &mut |r| v.push(r.number), &mut Vec::new()).unwrap();
+            parse(data, UTF_8, &CsvLimits::with_field(MAX_FIELD_BYTES), &mut |r| v.push(r.number), &mut Vec::new()).unwrap();
             v
         };
         for data in [&b"h\na\n\nb\n"[..], b"h\r\na\r\n\r\nb\r\n", b"h\ra\r\rb\r", b"h\na\n\nb"] {

@@ -98,13 +98,16 @@ pub fn check_workbook(path: &Path, limits: &Limits) -> Result<Verdict, Reason> {
         }
         let bytes = std::fs::read(path).map_err(other)?;
         check_cfb(&bytes).map_err(|fault| Reason::CorruptOle { fault })?;
+        if let Some(stream) = super::scan::cfb_stream(&bytes, &["Workbook", "Book"]) {
+            super::scan::check_biff(&stream, limits)?;
+        }
         return Ok(Verdict::Workbook { merges: true });
     }
     if is_zip {
         if ext == "xls" {
             return Err(Reason::ZipNamedXls);
         }
-        let merges = check_zip(path, limits)?;
+        let merges = check_zip(path, limits, ext == "ods")?;
         return Ok(Verdict::Workbook { merges });
     }
     let sniffed = sniff_text(&head);
@@ -312,12 +315,13 @@ fn check_cfb(file: &[u8]) -> Result<(), CfbFault> {
 /// each worksheet; returns whether any worksheet holds merged cells (or could not be scanned).
 /// Scanning the inflated bytes for `mergeCell` costs a fraction of what parsing the sheet's
 /// XML a second time to collect the merged regions does.
-fn check_zip(path: &Path, limits: &Limits) -> Result<bool, Reason> {
+fn check_zip(path: &Path, limits: &Limits, ods: bool) -> Result<bool, Reason> {
     let file = File::open(path).map_err(|e| Reason::Other(e.to_string()))?;
     let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| Reason::CorruptZip { detail: e.to_string() })?;
     let max_total = limits.max_uncompressed_mib.saturating_mul(1 << 20);
     let mut total: u64 = 0;
     let mut sheets = Vec::new();
+    let mut parts_to_scan = Vec::new();
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| Reason::CorruptZip { detail: e.to_string() })?;
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
@@ -334,6 +338,23 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<bool, Reason> {
         }
         if is_worksheet(&name) {
             sheets.push(i);
+        }
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with("sharedstrings.xml") || (ods && lower == "content.xml") {
+            parts_to_scan.push((i, size));
+        }
+    }
+    // Declared counts calamine allocates for before reading: shared strings, ODS repeats.
+    for (i, size) in parts_to_scan {
+        let Ok(mut entry) = zip.by_index(i) else { continue };
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+            let mut head = Vec::new();
+            if Read::by_ref(&mut entry).take(DIMENSION_SCAN_BYTES).read_to_end(&mut head).is_ok() {
+                super::scan::check_shared_strings(&name, &head, &mut entry, size, total)?;
+            }
+        } else {
+            super::scan::check_ods_content(&mut entry, limits)?;
         }
     }
     let mut merges = false;

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod form;
 pub mod headers;
 pub mod limits;
+pub mod scan;
 pub mod spreadsheet;
 pub mod table;
 
@@ -155,15 +156,15 @@ impl Reader {
                 let mut b = SheetBuilder::new(file.clone(), None, kind, &self.opts, true);
                 let mut issues = Vec::new();
                 let idx = &mut self.index;
-                let max_field = usize::try_from(self.opts.limits.max_field_kib.saturating_mul(1024)).unwrap_or(usize::MAX);
-                let res = csv::read(path, self.opts.encoding, max_field, &mut |row| b.push_row(row, idx, emit), &mut issues);
+                let limits = csv::CsvLimits::from_config(&self.opts.limits);
+                let res = csv::read(path, self.opts.encoding, &limits, &mut |row| b.push_row(row, idx, emit), &mut issues);
                 // Resolve the mapping first, so that each issue names its field.
                 b.finish_sheet(&mut self.index, emit);
                 for issue in issues {
                     b.csv_issue(issue, emit);
                 }
-                if let Err(e) = res {
-                    unreadable(Reason::Other(e.to_string()), emit);
+                if let Err(reason) = res {
+                    unreadable(reason, emit);
                 }
             }
             Some(Format::Workbook) => {
@@ -175,7 +176,7 @@ impl Reader {
                     index: &mut self.index,
                     emit,
                 };
-                if let Err(e) = limits::guarded(|| spreadsheet::read(path, merges, &mut v).map_err(Reason::Other)) {
+                if let Err(e) = limits::guarded(|| spreadsheet::read(path, merges, &self.opts.limits, &mut v).map_err(Reason::Other)) {
                     if v.builder.is_some() {
                         // Stopped inside a sheet: report it there and keep what was read.
                         v.end_sheet_with(Some(e));
@@ -232,8 +233,8 @@ impl spreadsheet::SheetVisitor for WorkbookVisitor<'_, '_> {
         }
     }
 
-    fn end_sheet(&mut self, error: Option<String>) {
-        self.end_sheet_with(error.map(Reason::Other));
+    fn end_sheet(&mut self, error: Option<Reason>) {
+        self.end_sheet_with(error);
     }
 }
 

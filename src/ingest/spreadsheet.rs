@@ -1,5 +1,5 @@
-//! Spreadsheets through calamine: xlsx/xlsm with the streaming cell reader (memory stays flat
-//! whatever the sheet's size), xls, xlsb and ods through their ranges. Values of merged regions
+//! Spreadsheets through calamine: xlsx/xlsm and xlsb with the streaming cell readers (memory
+//! stays flat whatever the sheet's size), xls and ods through their ranges. Values of merged regions
 //! are copied from the top-left cell into every cell of the region, so a department merged down
 //! ten rows is read for all ten.
 
@@ -8,9 +8,11 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use calamine::{Data, DataRef, Dimensions, Reader, Sheets, Xlsx, open_workbook_auto};
+use calamine::{Data, DataRef, Dimensions, Reader, Sheets, Xlsb, Xlsx, open_workbook_auto};
 
 use super::table::{Cell, Row};
+use crate::config::Limits;
+use crate::i18n::Reason;
 
 /// A sheet of a workbook, streamed row by row.
 pub trait SheetVisitor {
@@ -19,15 +21,18 @@ pub trait SheetVisitor {
     /// Called per non-empty row.
     fn row(&mut self, row: Row);
     /// Called once per sheet after its rows; `error` when reading stopped early.
-    fn end_sheet(&mut self, error: Option<String>);
+    fn end_sheet(&mut self, error: Option<Reason>);
 }
 
 /// Opens a workbook and streams each visible sheet to `visitor`. An error opening the
-/// workbook is returned; an error inside one sheet is passed to `end_sheet` and the next
-/// sheet is read. `merges: false` (from the limits pre-check) skips looking up merged regions
-/// of xlsx sheets.
-pub fn read(path: &Path, merges: bool, visitor: &mut dyn SheetVisitor) -> Result<(), String> {
+/// workbook is returned; an error inside one sheet (including a row or column beyond
+/// `limits`, which stops the sheet there) is passed to `end_sheet` and the next sheet is
+/// read. `merges: false` (from the limits pre-check) skips looking up merged regions of xlsx
+/// sheets. xlsx and xlsb are streamed cell by cell; xls and ods come as ranges, whose size
+/// the limits pre-check bounded.
+pub fn read(path: &Path, merges: bool, limits: &Limits, visitor: &mut dyn SheetVisitor) -> Result<(), String> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let mut bounds = Bounds::new(limits);
     if ext == "xlsx" || ext == "xlsm" {
         let mut wb: Xlsx<BufReader<File>> = calamine::open_workbook(path).map_err(|e: calamine::XlsxError| e.to_string())?;
         let names = sheet_order(wb.sheets_metadata());
@@ -36,7 +41,23 @@ pub fn read(path: &Path, merges: bool, visitor: &mut dyn SheetVisitor) -> Result
             // Collecting merged regions parses the whole sheet once more: skipped when the
             // limits pre-check found no `mergeCell` in any sheet.
             let regions = if merges { wb.merge_cells_by_sheet_name(&name).unwrap_or_default() } else { Vec::new() };
-            let err = stream_xlsx(&mut wb, &name, &regions, visitor).err();
+            let err = match wb.worksheet_cells_reader(&name) {
+                Ok(mut reader) => stream(&mut || reader.next_cell().map_err(|e| e.to_string()), &regions, &mut bounds, visitor).err(),
+                Err(e) => Some(Reason::Other(e.to_string())),
+            };
+            visitor.end_sheet(err);
+        }
+        return Ok(());
+    }
+    if ext == "xlsb" {
+        let mut wb: Xlsb<BufReader<File>> = calamine::open_workbook(path).map_err(|e: calamine::XlsbError| e.to_string())?;
+        let names = sheet_order(wb.sheets_metadata());
+        for name in names {
+            visitor.begin_sheet(&name);
+            let err = match wb.worksheet_cells_reader(&name) {
+                Ok(mut reader) => stream(&mut || reader.next_cell().map_err(|e| e.to_string()), &[], &mut bounds, visitor).err(),
+                Err(e) => Some(Reason::Other(e.to_string())),
+            };
             visitor.end_sheet(err);
         }
         return Ok(());
@@ -53,23 +74,55 @@ pub fn read(path: &Path, merges: bool, visitor: &mut dyn SheetVisitor) -> Result
             Ok(range) => {
                 let (r0, c0) = range.start().unwrap_or((0, 0));
                 let mut filler = MergeFiller::new(&merges);
+                let mut error = None;
                 for (i, cells) in range.rows().enumerate() {
                     let number = r0 + i as u32;
-                    let mut row: Vec<Cell> = Vec::with_capacity(c0 as usize + cells.len());
+                    let last = cells.iter().rposition(|d| !matches!(d, Data::Empty)).map_or(0, |p| c0 as usize + p + 1);
+                    if last > 0
+                        && let Err(e) = bounds.check(number, last as u64)
+                    {
+                        error = Some(e);
+                        break;
+                    }
+                    let mut row: Vec<Cell> = Vec::with_capacity(last);
                     row.resize(c0 as usize, Cell::Empty);
-                    row.extend(cells.iter().map(from_data));
+                    row.extend(cells.iter().take(last.saturating_sub(c0 as usize)).map(from_data));
                     filler.fill(number, &mut row);
                     let row = Row { number: number + 1, cells: row };
                     if !row.is_blank() {
                         visitor.row(row);
                     }
                 }
-                visitor.end_sheet(None);
+                visitor.end_sheet(error);
             }
-            Err(e) => visitor.end_sheet(Some(e.to_string())),
+            Err(e) => visitor.end_sheet(Some(Reason::Other(e.to_string()))),
         }
     }
     Ok(())
+}
+
+/// The row and column limits, checked while reading.
+struct Bounds {
+    rows: u64,
+    columns: u64,
+}
+
+impl Bounds {
+    fn new(limits: &Limits) -> Bounds {
+        Bounds { rows: limits.max_rows, columns: limits.max_columns }
+    }
+
+    /// Checks a row (0-based `r`) whose last value is in column `width` (1-based).
+    fn check(&self, r: u32, width: u64) -> Result<(), Reason> {
+        let row = u64::from(r) + 1;
+        if row > self.rows {
+            return Err(Reason::RowLimit { row, limit: self.rows });
+        }
+        if width > self.columns {
+            return Err(Reason::ColumnLimit { row, columns: width, limit: self.columns });
+        }
+        Ok(())
+    }
 }
 
 /// The sheets to read, in reading order: base catalogs first (the cross-level pass compares
@@ -86,8 +139,12 @@ fn sheet_order(sheets: &[calamine::Sheet]) -> Vec<String> {
     names
 }
 
-fn stream_xlsx(wb: &mut Xlsx<BufReader<File>>, name: &str, merges: &[Dimensions], visitor: &mut dyn SheetVisitor) -> Result<(), String> {
-    let mut reader = wb.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+/// A cell as a streaming reader yields it, or the end of the sheet.
+type NextCell<'a, 'r> = dyn FnMut() -> Result<Option<calamine::Cell<DataRef<'r>>>, String> + 'a;
+
+/// Streams a sheet cell by cell into rows, checking the limits as rows and columns arrive
+/// (whatever the sheet's `<dimension>` declared).
+fn stream(next: &mut NextCell<'_, '_>, merges: &[Dimensions], bounds: &mut Bounds, visitor: &mut dyn SheetVisitor) -> Result<(), Reason> {
     let mut filler = MergeFiller::new(merges);
     let mut current: Option<u32> = None;
     let mut cells: Vec<Cell> = Vec::new();
@@ -98,7 +155,7 @@ fn stream_xlsx(wb: &mut Xlsx<BufReader<File>>, name: &str, merges: &[Dimensions]
             visitor.row(row);
         }
     };
-    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+    while let Some(cell) = next().map_err(Reason::Other)? {
         let (r, c) = cell.get_position();
         if current != Some(r) {
             if let Some(prev) = current {
@@ -110,11 +167,8 @@ fn stream_xlsx(wb: &mut Xlsx<BufReader<File>>, name: &str, merges: &[Dimensions]
         if value == Cell::Empty {
             continue;
         }
+        bounds.check(r, u64::from(c) + 1)?;
         if c as usize >= cells.len() {
-            // Guard against a claimed column far to the right: cap the row width.
-            if c > 16_384 {
-                continue;
-            }
             cells.resize(c as usize + 1, Cell::Empty);
         }
         cells[c as usize] = value;
