@@ -443,7 +443,7 @@ pub enum Reason {
     ColumnLimit { row: u64, columns: u64, limit: u64 },
     /// The path is not a regular file (a FIFO, a device, a socket).
     NotRegularFile,
-    /// qingdan's own YAML format holds YAML anchors or aliases, which qingdan never writes.
+    /// qingdan's own YAML format holds aliases that expand far beyond the file's size.
     YamlAliases,
     /// A text from a library (an I/O or reader error), shown as is.
     Other(String),
@@ -597,8 +597,8 @@ impl Reason {
             }
             YamlAliases => pick(
                 lang,
-                "YAML 含锚点或别名（&、*），qingdan 输出中不会出现，拒绝读取".into(),
-                "the YAML holds anchors or aliases (&, *), which qingdan output never has: refused".into(),
+                "YAML 的锚点与别名（&、*）展开后远超文件本身大小（qingdan 的输出不含别名），拒绝读取".into(),
+                "the YAML's anchors and aliases (&, *) expand far beyond the file's size (qingdan output has none): refused".into(),
             ),
             Other(text) => text.clone(),
         }

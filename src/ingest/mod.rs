@@ -186,7 +186,7 @@ impl Reader {
                 }
             }
             Some(Format::Yaml | Format::Json | Format::Ndjson) => {
-                if let Err(e) = own::read(path, display, emit) {
+                if let Err(e) = own::read(path, &self.opts.limits, emit) {
                     unreadable(e, emit);
                 }
             }
@@ -251,8 +251,15 @@ impl WorkbookVisitor<'_, '_> {
     }
 }
 
-/// Reading qingdan's own normalized output back.
+/// Reading qingdan's own normalized output back, within the limits: the file's size is bounded
+/// by `limits.max_uncompressed_mib`, its items by `limits.max_rows`, and YAML whose anchors
+/// and aliases expand far beyond the file's own size is refused before it is built.
 mod own {
+    use std::cell::Cell;
+    use std::io::BufRead;
+
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
     use super::*;
 
     #[derive(serde::Deserialize)]
@@ -260,20 +267,46 @@ mod own {
         items: Vec<Item>,
     }
 
-    pub fn read(path: &Path, _display: &str, emit: &mut dyn FnMut(Event)) -> Result<(), Reason> {
+    pub fn read(path: &Path, limits: &crate::config::Limits, emit: &mut dyn FnMut(Event)) -> Result<(), Reason> {
         let other = |e: &dyn std::fmt::Display| Reason::Other(e.to_string());
-        let text = std::fs::read_to_string(path).map_err(|e| other(&e))?;
-        let items: Vec<Item> = match format_of(path) {
-            Some(Format::Yaml) => serde_yaml::from_str::<Catalog>(&text).map_err(|e| other(&e))?.items,
-            Some(Format::Json) => serde_json::from_str::<Catalog>(&text).map_err(|e| other(&e))?.items,
-            _ => {
-                let mut v = Vec::new();
-                for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-                    v.push(serde_json::from_str(line).map_err(|e| Reason::BadLine { line: i + 1, detail: e.to_string() })?);
-                }
-                v
+        let size = std::fs::metadata(path).map_err(|e| other(&e))?.len();
+        let max_bytes = limits.max_uncompressed_mib.saturating_mul(1 << 20);
+        if size > max_bytes {
+            return Err(Reason::TooLarge { mib: limits.max_uncompressed_mib });
+        }
+        let file = std::fs::File::open(path).map_err(|e| other(&e))?;
+        let mut items: Vec<Item> = Vec::new();
+        let mut stopped = None;
+        match format_of(path) {
+            Some(Format::Yaml) => {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::Read::take(file, max_bytes), &mut text).map_err(|e| other(&e))?;
+                check_yaml_expansion(&text)?;
+                items = serde_yaml::from_str::<Catalog>(&text).map_err(|e| other(&e))?.items;
             }
-        };
+            Some(Format::Json) => {
+                let reader = std::io::BufReader::new(std::io::Read::take(file, max_bytes));
+                items = serde_json::from_reader::<_, Catalog>(reader).map_err(|e| other(&e))?.items;
+            }
+            _ => {
+                let reader = std::io::BufReader::new(std::io::Read::take(file, max_bytes));
+                for (i, line) in reader.split(b'\n').enumerate() {
+                    let line = line.map_err(|e| other(&e))?;
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    if items.len() as u64 >= limits.max_rows {
+                        stopped = Some(Reason::RowLimit { row: i as u64 + 1, limit: limits.max_rows });
+                        break;
+                    }
+                    items.push(serde_json::from_slice(&line).map_err(|e| Reason::BadLine { line: i + 1, detail: e.to_string() })?);
+                }
+            }
+        }
+        if items.len() as u64 > limits.max_rows {
+            items.truncate(usize::try_from(limits.max_rows).unwrap_or(usize::MAX));
+            stopped = Some(Reason::RowLimit { row: limits.max_rows + 1, limit: limits.max_rows });
+        }
         let mut current: Option<(Arc<str>, Option<Arc<str>>)> = None;
         for item in items {
             let key = (item.provenance.file.clone(), item.provenance.sheet.clone());
@@ -288,6 +321,122 @@ mod own {
             }
             emit(Event::Item(Box::new(item)));
         }
+        stopped.map_or(Ok(()), Err)
+    }
+
+    /// Walks the YAML once without building anything, counting the bytes of every scalar as
+    /// aliases expand them; refuses the text when they exceed a few times its own size (an
+    /// anchored item aliased a hundred thousand times). qingdan never writes aliases, so text
+    /// without `*` is not walked.
+    pub fn check_yaml_expansion(text: &str) -> Result<(), Reason> {
+        if !text.contains('*') {
+            return Ok(());
+        }
+        let budget = Cell::new((text.len() as u64).saturating_mul(2).saturating_add(1 << 20));
+        let over = Cell::new(false);
+        let walk = Walk { budget: &budget, over: &over };
+        let result = walk.deserialize(serde_yaml::Deserializer::from_str(text));
+        if over.get() {
+            return Err(Reason::YamlAliases);
+        }
+        // Syntax errors are reported by the real parse.
+        let _ = result;
         Ok(())
+    }
+
+    /// A visitor that accepts any YAML and spends the budget on what it sees.
+    #[derive(Clone, Copy)]
+    struct Walk<'a> {
+        budget: &'a Cell<u64>,
+        over: &'a Cell<bool>,
+    }
+
+    impl Walk<'_> {
+        fn spend<E: serde::de::Error>(&self, n: usize) -> Result<(), E> {
+            let left = self.budget.get();
+            let n = n as u64 + 1;
+            if n > left {
+                self.over.set(true);
+                return Err(E::custom("expansion budget exhausted"));
+            }
+            self.budget.set(left - n);
+            Ok(())
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Walk<'_> {
+        type Value = ();
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Walk<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("any YAML")
+        }
+
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+            self.spend(1)
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+            self.spend(8)
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+            self.spend(8)
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+            self.spend(8)
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<(), E> {
+            self.spend(s.len())
+        }
+
+        fn visit_bytes<E: serde::de::Error>(self, b: &[u8]) -> Result<(), E> {
+            self.spend(b.len())
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+            self.spend(1)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+            self.spend(1)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            self.deserialize(d)
+        }
+
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            self.deserialize(d)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            self.spend(8)?;
+            while seq.next_element_seed(self)?.is_some() {}
+            Ok(())
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            self.spend(8)?;
+            while map.next_key_seed(self)?.is_some() {
+                map.next_value_seed(self)?;
+            }
+            Ok(())
+        }
+
+        fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+            use serde::de::VariantAccess;
+            let ((), variant) = data.variant_seed(self)?;
+            variant.newtype_variant_seed(self)
+        }
     }
 }
