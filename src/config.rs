@@ -114,6 +114,10 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let err = |key: Option<String>, message: String| ConfigError { file: path.to_path_buf(), key, message };
         let meta = std::fs::metadata(path).map_err(|e| err(None, e.to_string()))?;
+        if !meta.is_file() {
+            use crate::i18n::{Lang, Reason};
+            return Err(err(None, format!("{} / {}", Reason::NotRegularFile.render(Lang::Zh), Reason::NotRegularFile.render(Lang::En))));
+        }
         if meta.len() > MAX_CONFIG_BYTES {
             return Err(err(None, format!("配置文件过大（{} 字节）/ config too large", meta.len())));
         }

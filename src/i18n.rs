@@ -620,8 +620,6 @@ pub enum Failure {
     WouldOverwriteConfig { path: String },
     /// The output would overwrite a file qingdan did not write.
     WouldOverwriteForeign { path: String },
-    /// The path given as the config file is not a regular file.
-    ConfigNotRegular { path: String },
 }
 
 impl Failure {
@@ -647,11 +645,6 @@ impl Failure {
                 lang,
                 format!("拒绝覆盖不是由 qingdan 写出的文件：{path}"),
                 format!("refusing to overwrite a file qingdan did not write: {path}"),
-            ),
-            ConfigNotRegular { path } => pick(
-                lang,
-                format!("配置文件不是普通文件（管道、设备等）：{path}"),
-                format!("the config is not a regular file (a FIFO, a device, …): {path}"),
             ),
         }
     }

@@ -20,14 +20,17 @@ pub struct WalkProblem {
 
 /// The input files, in a stable order, and the problems met.
 pub fn collect(paths: &[PathBuf], ignore: &[String], root: Option<&Path>) -> (Vec<PathBuf>, Vec<WalkProblem>) {
+    let ignore = Ignore::new(ignore);
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for p in paths {
         if !p.is_dir() {
-            if p.exists() {
-                files.push(p.clone());
-            } else {
-                problems.push(WalkProblem { path: p.display().to_string(), reason: Reason::NoSuchFile });
+            // Following symlinks: a FIFO, a device or a link to one is never opened (reading
+            // `/dev/zero` never ends, opening a FIFO blocks).
+            match std::fs::metadata(p) {
+                Ok(m) if m.is_file() => files.push(p.clone()),
+                Ok(_) => problems.push(WalkProblem { path: p.display().to_string(), reason: Reason::NotRegularFile }),
+                Err(_) => problems.push(WalkProblem { path: p.display().to_string(), reason: Reason::NoSuchFile }),
             }
             continue;
         }
@@ -46,7 +49,7 @@ pub fn collect(paths: &[PathBuf], ignore: &[String], root: Option<&Path>) -> (Ve
                     if format_of(path).is_none() || name == crate::config::FILE_NAME || name.starts_with("~$") {
                         continue;
                     }
-                    if is_ignored(path, ignore, root.unwrap_or(p)) {
+                    if is_ignored(path, &ignore, root.unwrap_or(p)) {
                         continue;
                     }
                     files.push(path.to_path_buf());
@@ -63,36 +66,40 @@ pub fn collect(paths: &[PathBuf], ignore: &[String], root: Option<&Path>) -> (Ve
     (files, problems)
 }
 
-fn is_ignored(path: &Path, ignore: &[String], root: &Path) -> bool {
-    if ignore.is_empty() {
-        return false;
-    }
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let rel = rel.to_string_lossy().replace('\\', "/");
-    ignore.iter().any(|g| glob_match(g.trim_start_matches("./"), &rel) || glob_match(g, rel.rsplit('/').next().unwrap_or("")))
+/// The `ignore:` globs, compiled once into a linear-time matcher (globset): `*` and `?` stay
+/// within a folder, `**` spans folders. Each pattern is matched against the path relative to
+/// the config's folder and against the file name alone.
+pub struct Ignore {
+    set: globset::GlobSet,
 }
 
-/// Matches `*` (within a segment), `**` (any folders), `?` (one character).
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    fn go(p: &[char], t: &[char]) -> bool {
-        match p.first() {
-            None => t.is_empty(),
-            Some('*') if p.get(1) == Some(&'*') => {
-                let rest = if p.get(2) == Some(&'/') { &p[3..] } else { &p[2..] };
-                (0..=t.len()).any(|i| go(rest, &t[i..]))
+impl Ignore {
+    /// Compiles the patterns; one that cannot be compiled is skipped (the config schema
+    /// already checked they are strings).
+    pub fn new(patterns: &[String]) -> Ignore {
+        let mut b = globset::GlobSetBuilder::new();
+        for p in patterns {
+            if let Ok(g) = globset::GlobBuilder::new(p.trim_start_matches("./")).literal_separator(true).backslash_escape(true).build() {
+                b.add(g);
             }
-            Some('*') => (0..=t.len()).take_while(|i| *i == 0 || t[i - 1] != '/').any(|i| go(&p[1..], &t[i..])),
-            Some('?') => !t.is_empty() && t[0] != '/' && go(&p[1..], &t[1..]),
-            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..]),
         }
+        Ignore { set: b.build().unwrap_or_else(|_| globset::GlobSet::empty()) }
     }
-    // Bound the work on hostile patterns.
-    if p.len() > 256 || t.len() > 4096 {
-        return false;
+
+    /// Whether `rel` (a `/`-separated relative path) or its file name matches a pattern.
+    pub fn matches(&self, rel: &str) -> bool {
+        !self.set.is_empty() && (self.set.is_match(rel) || self.set.is_match(rel.rsplit('/').next().unwrap_or("")))
     }
-    go(&p, &t)
+}
+
+fn is_ignored(path: &Path, ignore: &Ignore, root: &Path) -> bool {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    ignore.matches(&rel.to_string_lossy().replace('\\', "/"))
+}
+
+/// Matches `*` (within a segment), `**` (any folders), `?` (one character), in linear time.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    Ignore::new(&[pattern.to_string()]).set.is_match(text)
 }
 
 #[cfg(test)]
@@ -107,5 +114,15 @@ mod tests {
         assert!(!glob_match("*.csv", "a/b.csv"));
         assert!(glob_match("a?c", "abc"));
         assert!(!glob_match("old/**", "new/a.xlsx"));
+        assert!(glob_match("**/*.csv", "a.csv"));
+    }
+
+    #[test]
+    fn repeated_double_stars_are_linear() {
+        let deep = format!("{}y", "d/".repeat(40));
+        let start = std::time::Instant::now();
+        assert!(!glob_match("**/**/**/**/**/**/**/*x", &deep));
+        assert!(glob_match("**/**/**/**/**/**/**/*y", &deep));
+        assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
     }
 }

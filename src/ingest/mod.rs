@@ -141,6 +141,10 @@ impl Reader {
         let unreadable = |reason: Reason, emit: &mut dyn FnMut(Event)| {
             emit(Event::Finding(Finding::at_file("QD001", display, None, Msg::FileUnreadable { reason })));
         };
+        // The walk refuses what is not a regular file; this holds for any other caller too.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return unreadable(Reason::NotRegularFile, emit);
+        }
         let mut format = format_of(path);
         let mut merges = true;
         if format == Some(Format::Workbook) {
