@@ -73,7 +73,14 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
     drop(out);
     let mut err = std::io::stderr().lock();
     for f in &findings {
-        let _ = writeln!(err, "{}: {} [{}] {}", f.severity.as_str(), crate::report::human::place(f), f.rule, f.message.render(lang));
+        let _ = writeln!(
+            err,
+            "{}: {} [{}] {}",
+            f.severity.as_str(),
+            crate::report::human::place(f),
+            f.rule,
+            crate::output::visible(&f.message.render(lang))
+        );
     }
     if tables.is_empty() && streamed_tables == 0 {
         return Ok(crate::EXIT_FAILURE);
@@ -186,24 +193,19 @@ pub fn write_catalog(w: &mut dyn Write, format: IngestFormat, items: &[&Item]) -
     }
 }
 
-/// Neutralizes a value a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR first).
-pub fn defuse(v: &str) -> std::borrow::Cow<'_, str> {
-    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { std::borrow::Cow::Owned(format!("'{v}")) } else { std::borrow::Cow::Borrowed(v) }
-}
-
 fn write_csv(w: &mut dyn Write, items: &[&Item]) -> std::io::Result<()> {
     let extra: BTreeSet<&str> = items.iter().flat_map(|i| i.extra.keys().map(String::as_str)).collect();
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = crate::output::CsvOut::new(w);
     let mut header: Vec<String> = Field::ALL.iter().map(|f| f.label().to_string()).collect();
     header.extend(["来源文件", "来源工作表", "来源行"].map(String::from));
     header.extend(extra.iter().map(|s| s.to_string()));
     csv.write_record(&header)?;
     for it in items {
-        let mut rec: Vec<String> = Field::ALL.iter().map(|f| it.display(*f).map(|v| defuse(&v).into_owned()).unwrap_or_default()).collect();
+        let mut rec: Vec<String> = Field::ALL.iter().map(|f| it.display(*f).unwrap_or_default()).collect();
         rec.push(it.provenance.file.to_string());
         rec.push(it.provenance.sheet.as_deref().unwrap_or("").to_string());
         rec.push(it.provenance.row.to_string());
-        rec.extend(extra.iter().map(|k| it.extra.get(*k).map(|v| defuse(v).into_owned()).unwrap_or_default()));
+        rec.extend(extra.iter().map(|k| it.extra.get(*k).cloned().unwrap_or_default()));
         csv.write_record(&rec)?;
     }
     csv.flush()

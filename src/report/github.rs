@@ -10,8 +10,9 @@ use crate::i18n::Lang;
 use crate::rules::registry;
 
 /// Escapes a command's message (`%`, CR, LF), as the Actions runner decodes it.
+/// Other control characters (ESC …) are shown as escapes as well (see `output::visible`).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    crate::output::visible(&s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")).into_owned()
 }
 
 /// Escapes a property value: as data, plus `:` and `,`, which delimit properties.

@@ -66,12 +66,13 @@ impl Diagnostic for Diag<'_> {
 pub fn place(f: &Finding) -> String {
     let file = f.location.file.as_deref().unwrap_or("");
     let cell = f.location.cell_ref();
-    match (file.is_empty(), cell.is_empty()) {
+    let shown = match (file.is_empty(), cell.is_empty()) {
         (false, false) => format!("{file} {cell}"),
         (false, true) => file.to_string(),
         (true, false) => cell,
         (true, true) => String::new(),
-    }
+    };
+    crate::output::visible(&shown).into_owned()
 }
 
 /// Renders the report.
@@ -85,7 +86,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let file = f.location.file.as_deref().unwrap_or("");
         if current_file != Some(file) {
             let title = if file.is_empty() { if lang == Lang::Zh { "（整个仓库）" } else { "(repository)" } } else { file };
-            let _ = writeln!(out, "\n── {title} ──");
+            let _ = writeln!(out, "\n── {} ──", crate::output::visible(title));
             current_file = Some(file);
         }
         let value = f.value_shown();
@@ -96,9 +97,9 @@ pub fn render(report: &Report, lang: Lang) -> String {
             {
                 name = format!("{name} [{j}]");
             }
-            NamedSource::new(name, v.to_string())
+            NamedSource::new(name, crate::output::visible(v).into_owned())
         });
-        let mut message = f.message.render(lang);
+        let mut message = crate::output::visible(&f.message.render(lang)).into_owned();
         if source.is_none() {
             let p = place(f);
             if !p.is_empty() {
