@@ -43,11 +43,20 @@ pub struct Limits {
     pub max_columns: u64,
     /// Largest CSV field, in KiB.
     pub max_field_kib: u64,
+    /// Most findings listed per rule per file; the others are counted in one summary finding.
+    pub max_findings_per_rule: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_uncompressed_mib: 2048, max_compression_ratio: 200, max_rows: 2_000_000, max_columns: 1000, max_field_kib: 1024 }
+        Limits {
+            max_uncompressed_mib: 2048,
+            max_compression_ratio: 200,
+            max_rows: 2_000_000,
+            max_columns: 1000,
+            max_field_kib: 1024,
+            max_findings_per_rule: 1000,
+        }
     }
 }
 
@@ -161,6 +170,7 @@ impl Config {
             };
             p.overrides.insert(code.to_ascii_uppercase(), sev);
         }
+        p.cap = self.limits.max_findings_per_rule;
         p
     }
 }

@@ -133,6 +133,15 @@ impl Finding {
         }
     }
 
+    /// How many findings this one stands for: a summary of findings left out past the cap
+    /// stands for them all (so that counts stay exact), any other for itself.
+    pub fn weight(&self) -> usize {
+        match self.message {
+            Msg::FindingsCapped { more } => usize::try_from(more).unwrap_or(usize::MAX),
+            _ => 1,
+        }
+    }
+
     /// The value to show under the cell reference, if any.
     pub fn value_shown(&self) -> Option<&str> {
         self.value.as_deref().filter(|v| !v.is_empty())
@@ -143,11 +152,20 @@ fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max).collect::<String>()) }
 }
 
-/// Severity overrides from `qingdan.yaml` (`rules: {QD101: off|info|warning|error}`).
-#[derive(Debug, Clone, Default)]
+/// Severity overrides from `qingdan.yaml` (`rules: {QD101: off|info|warning|error}`), and the
+/// most findings listed per rule per file (`limits.max_findings_per_rule`).
+#[derive(Debug, Clone)]
 pub struct Policy {
     /// Per-rule override; `None` switches the rule off.
     pub overrides: BTreeMap<String, Option<Severity>>,
+    /// Most findings listed per rule per file.
+    pub cap: u64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { overrides: BTreeMap::new(), cap: crate::config::Limits::default().max_findings_per_rule }
+    }
 }
 
 impl Policy {
@@ -169,22 +187,79 @@ impl Policy {
     }
 }
 
+/// Keeps at most `limit` findings per rule per file, in arrival order, and counts the others,
+/// so that a file of garbage rows costs bounded memory. A summary finding
+/// ([`Msg::FindingsCapped`]) stands for the findings left out; one passed to [`Cap::admit`]
+/// (from a worker that capped a file already) adds its count instead of being listed.
+#[derive(Debug, Default)]
+pub struct Cap {
+    limit: u64,
+    listed: std::collections::HashMap<(Option<Arc<str>>, &'static str), u64>,
+    left_out: BTreeMap<(Option<Arc<str>>, &'static str), (u64, Severity)>,
+}
+
+impl Cap {
+    /// A cap of `limit` findings per rule per file.
+    pub fn new(limit: u64) -> Cap {
+        Cap { limit, ..Cap::default() }
+    }
+
+    /// Whether to keep `f`; a finding not kept is counted.
+    pub fn admit(&mut self, f: &Finding) -> bool {
+        let key = (f.location.file.clone(), f.rule);
+        if let Msg::FindingsCapped { more } = f.message {
+            self.leave_out(key, more, f.severity);
+            return false;
+        }
+        let listed = self.listed.entry(key.clone()).or_default();
+        if *listed < self.limit {
+            *listed += 1;
+            return true;
+        }
+        self.leave_out(key, 1, f.severity);
+        false
+    }
+
+    fn leave_out(&mut self, key: (Option<Arc<str>>, &'static str), n: u64, severity: Severity) {
+        let e = self.left_out.entry(key).or_insert((0, severity));
+        e.0 += n;
+        e.1 = e.1.max(severity);
+    }
+
+    /// One summary finding per rule and file with findings left out.
+    pub fn summaries(self) -> Vec<Finding> {
+        self.left_out
+            .into_iter()
+            .map(|((file, rule), (more, severity))| {
+                let mut f = Finding::at_file(rule, file.as_deref().unwrap_or(""), None, Msg::FindingsCapped { more });
+                f.location.file = file;
+                f.severity = severity;
+                f
+            })
+            .collect()
+    }
+}
+
 /// Collects findings through the policy.
 #[derive(Debug, Default)]
 pub struct Sink {
     policy: Policy,
+    cap: Cap,
     findings: Vec<Finding>,
 }
 
 impl Sink {
     /// A sink applying `policy`.
     pub fn new(policy: Policy) -> Sink {
-        Sink { policy, findings: Vec::new() }
+        let cap = Cap::new(policy.cap);
+        Sink { policy, cap, findings: Vec::new() }
     }
 
-    /// Adds one finding.
+    /// Adds one finding (or counts it, past the cap).
     pub fn push(&mut self, f: Finding) {
-        if let Some(f) = self.policy.apply(f) {
+        if let Some(f) = self.policy.apply(f)
+            && self.cap.admit(&f)
+        {
             self.findings.push(f);
         }
     }
@@ -201,8 +276,10 @@ impl Sink {
         self.policy.is_off(rule)
     }
 
-    /// The findings, sorted once by file, sheet, row, column and code.
+    /// The findings, with one summary per rule and file past the cap, sorted once by file,
+    /// sheet, row, column and code.
     pub fn finish(mut self) -> Vec<Finding> {
+        self.findings.extend(std::mem::take(&mut self.cap).summaries());
         self.findings.sort_by(|a, b| {
             let key = |f: &Finding| {
                 (
@@ -218,5 +295,27 @@ impl Sink {
             key(a).cmp(&key(b))
         });
         self.findings
+    }
+}
+
+#[cfg(test)]
+mod cap_tests {
+    use super::*;
+
+    #[test]
+    fn cap_keeps_the_first_and_counts_the_rest() {
+        let mut sink = Sink::new(Policy { cap: 2, ..Policy::default() });
+        for _ in 0..5 {
+            sink.push(Finding::at_file("QD001", "a.csv", None, Msg::NoHeaderRow));
+        }
+        sink.push(Finding::at_file("QD001", "b.csv", None, Msg::NoHeaderRow));
+        // A worker's summary adds its count.
+        sink.push(Finding::at_file("QD001", "a.csv", None, Msg::FindingsCapped { more: 10 }));
+        let out = sink.finish();
+        assert_eq!(out.len(), 4);
+        let summary: Vec<_> = out.iter().filter(|f| matches!(f.message, Msg::FindingsCapped { .. })).collect();
+        assert_eq!(summary.len(), 1);
+        assert_eq!(summary[0].message, Msg::FindingsCapped { more: 13 });
+        assert_eq!(out.iter().map(Finding::weight).sum::<usize>(), 16);
     }
 }

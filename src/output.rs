@@ -14,6 +14,10 @@ use crate::i18n::{Failure, Lang};
 pub enum OutputError {
     /// The target is one of the inputs.
     WouldOverwriteInput(PathBuf),
+    /// The target is a config file.
+    WouldOverwriteConfig(PathBuf),
+    /// The target exists and was not written by qingdan.
+    WouldOverwriteForeign(PathBuf),
     /// An I/O error.
     Io(PathBuf, std::io::Error),
 }
@@ -23,6 +27,8 @@ impl OutputError {
     pub fn render(&self, lang: Lang) -> String {
         match self {
             OutputError::WouldOverwriteInput(p) => Failure::WouldOverwriteInput { path: p.display().to_string() }.render(lang),
+            OutputError::WouldOverwriteConfig(p) => Failure::WouldOverwriteConfig { path: p.display().to_string() }.render(lang),
+            OutputError::WouldOverwriteForeign(p) => Failure::WouldOverwriteForeign { path: p.display().to_string() }.render(lang),
             OutputError::Io(p, e) => format!("{}: {e}", p.display()),
         }
     }
@@ -35,8 +41,11 @@ impl std::fmt::Display for OutputError {
     }
 }
 
-/// Refuses a target that is (or resolves to) one of `inputs`.
+/// Refuses a target that is (or resolves to) one of `inputs`, or is a config file.
 pub fn guard(target: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
+    if target.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.eq_ignore_ascii_case(crate::config::FILE_NAME)) {
+        return Err(OutputError::WouldOverwriteConfig(target.to_path_buf()));
+    }
     let t = target.canonicalize().ok();
     for i in inputs {
         let same = match (&t, i.canonicalize().ok()) {
@@ -48,6 +57,106 @@ pub fn guard(target: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
         }
     }
     Ok(())
+}
+
+/// Refuses to replace an existing file that qingdan did not write: a catalog output of
+/// `ingest` is recognised by its start (`items:` for YAML, `{"items"` for JSON, an item with
+/// `provenance` per NDJSON line, the canonical header for CSV). A missing file is fine.
+pub fn guard_foreign(target: &Path) -> Result<(), OutputError> {
+    match std::fs::symlink_metadata(target) {
+        Err(_) => Ok(()),
+        Ok(m) if m.is_file() && written_by_qingdan(target) => Ok(()),
+        Ok(_) => Err(OutputError::WouldOverwriteForeign(target.to_path_buf())),
+    }
+}
+
+/// Whether a file looks like an `ingest` output of its extension.
+fn written_by_qingdan(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    if file.take(1 << 20).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&head);
+    let text = text.trim_start_matches('\u{feff}');
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "yaml" | "yml" => text.starts_with("items:"),
+        "json" => text.trim_start().strip_prefix('{').is_some_and(|t| t.trim_start().starts_with("\"items\"")),
+        "ndjson" | "jsonl" => {
+            let first = text.lines().next().unwrap_or("");
+            text.is_empty() || (first.starts_with('{') && first.contains("\"provenance\""))
+        }
+        "csv" => {
+            let header: Vec<&str> = crate::model::field::Field::ALL.iter().map(|f| f.label()).collect();
+            text.lines().next().is_some_and(|l| l.starts_with(&header.join(",")))
+        }
+        _ => false,
+    }
+}
+
+/// The longest output file name `ingest -o` makes, in bytes (file systems allow 255; room is
+/// left for a `-N` suffix).
+const MAX_NAME_BYTES: usize = 200;
+
+/// A portable file name for a table's output: `东河区.xlsx` + sheet `实施清单` →
+/// `东河区-实施清单.yaml`. Characters no file system takes (`/ \ : * ? " < > |`, control
+/// characters, NUL) become `_`, a leading dot and trailing dots or spaces are replaced, Windows
+/// device names (`CON`, `NUL`, `COM1` …) get a `_` prefix, names longer than 200 bytes are cut
+/// and given a hash of the whole name, and a name equal to one already `used` up to letter
+/// case gets `-2`, `-3` … so that no table overwrites another on any file system.
+pub fn portable_name(file: &str, sheet: Option<&str>, ext: &str, used: &mut std::collections::HashSet<String>) -> String {
+    let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("table");
+    let full = match sheet {
+        Some(s) => format!("{stem}-{s}"),
+        None => stem.to_string(),
+    };
+    let mut base: String = full
+        .chars()
+        .map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .collect();
+    while base.ends_with(['.', ' ']) {
+        base.pop();
+        base.push('_');
+        if base.chars().all(|c| c == '_') {
+            break;
+        }
+    }
+    if base.starts_with('.') {
+        base.replace_range(..1, "_");
+    }
+    if base.trim().is_empty() {
+        base = "table".into();
+    }
+    let device = base.split('.').next().unwrap_or("").trim_end().to_ascii_uppercase();
+    let reserved = matches!(device.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
+        || ((device.starts_with("COM") || device.starts_with("LPT")) && device.len() == 4 && device.as_bytes()[3].is_ascii_digit());
+    if reserved {
+        base.insert(0, '_');
+    }
+    let room = MAX_NAME_BYTES - ext.len() - 1;
+    if base.len() > room {
+        let hash = format!("-{:016x}", fnv1a(full.as_bytes()));
+        let mut cut = room - hash.len();
+        while !base.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        base.truncate(cut);
+        base.push_str(&hash);
+    }
+    let mut name = format!("{base}.{ext}");
+    let mut n = 1;
+    while !used.insert(name.to_lowercase()) {
+        n += 1;
+        name = format!("{base}-{n}.{ext}");
+    }
+    name
+}
+
+/// FNV-1a, 64 bits: a stable hash for shortened names (the same name on every run).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// The writer outputs are written through: buffered, seekable and `Send` (as workbook writers need).
@@ -148,6 +257,25 @@ mod tests {
         assert_eq!(visible("a\u{1b}[31mb\r\nc\td"), "a\\x1b[31mb\\x0d\nc\td");
         assert_eq!(visible("\u{9b}x\u{202e}"), "\\u{9b}x\\u{202e}");
         assert!(matches!(visible("事项名称"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn names_are_portable() {
+        let mut used = std::collections::HashSet::new();
+        assert_eq!(portable_name("东河区.xlsx", Some("实施清单"), "yaml", &mut used), "东河区-实施清单.yaml");
+        assert_eq!(portable_name("东河区.XLSX", Some("实施清单"), "yaml", &mut used), "东河区-实施清单-2.yaml");
+        assert_eq!(portable_name("a.csv", Some("x\0y/z"), "csv", &mut used), "a-x_y_z.csv");
+        assert_eq!(portable_name("con.csv", None, "csv", &mut used), "_con.csv");
+        assert_eq!(portable_name("lpt1.csv", None, "csv", &mut used), "_lpt1.csv");
+        assert_eq!(portable_name("A.csv", None, "csv", &mut used), "A.csv");
+        assert_eq!(portable_name("a.csv", None, "csv", &mut used), "a-2.csv");
+        assert_eq!(portable_name(".hidden.csv", Some("x. "), "csv", &mut used), "_hidden-x._.csv");
+        let long = "事".repeat(100);
+        let a = portable_name(&format!("{long}.xlsx"), Some(&long), "yaml", &mut used);
+        assert!(a.len() <= MAX_NAME_BYTES, "{}", a.len());
+        let b = portable_name(&format!("{long}.xlsx"), Some(&format!("{long}2")), "yaml", &mut used);
+        assert_ne!(a, b);
+        assert!(b.len() <= MAX_NAME_BYTES);
     }
 
     #[test]

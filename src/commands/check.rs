@@ -122,7 +122,8 @@ pub fn build_report_keeping(
     }
     sink.extend(cross);
     let findings = sink.finish();
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    // A summary of findings left out past the cap counts for them all.
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).map(Finding::weight).sum();
     let summary = Summary {
         files: inputs.files.len(),
         tables,
@@ -144,6 +145,9 @@ type FileEvents = Vec<(Event, Vec<Finding>, Option<Prepared>)>;
 fn read_checked(reader: &mut Reader, path: &Path, enabled: &(dyn Fn(&str) -> bool + Sync), keep: bool) -> FileEvents {
     let mut kind = CatalogKind::Implementation;
     let mut events = Vec::new();
+    // Capped here already, so that a file of garbage rows holds few findings; the sink adds
+    // the counts of the summaries.
+    let mut cap = crate::finding::Cap::new(reader.limits().max_findings_per_rule);
     reader.read_file(path, &super::load::display_path(path), &mut |ev| {
         let mut found = Vec::new();
         match ev {
@@ -153,6 +157,7 @@ fn read_checked(reader: &mut Reader, path: &Path, enabled: &(dyn Fn(&str) -> boo
             }
             Event::Item(item) => {
                 item_findings(&item, kind, enabled, &mut found);
+                found.retain(|f| cap.admit(f));
                 if keep {
                     let prepared = Prepared::of(&item);
                     events.push((Event::Item(item), found, Some(prepared)));
@@ -161,9 +166,14 @@ fn read_checked(reader: &mut Reader, path: &Path, enabled: &(dyn Fn(&str) -> boo
                     events.push((Event::Item(Box::new(slim)), found, Some(prepared)));
                 }
             }
-            Event::Finding(_) => events.push((ev, found, None)),
+            Event::Finding(f) => {
+                if cap.admit(&f) {
+                    events.push((Event::Finding(f), found, None));
+                }
+            }
         }
     });
+    events.extend(cap.summaries().into_iter().map(|f| (Event::Finding(f), Vec::new(), None)));
     events
 }
 

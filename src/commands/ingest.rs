@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::cli::{IngestArgs, IngestFormat};
@@ -30,6 +30,8 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
     let mut findings: Vec<Finding> = inputs.walk_findings.clone();
     let mut tables: Vec<TableOut> = Vec::new();
     let stream_ndjson = args.format == IngestFormat::Ndjson && args.output.is_none();
+    // At most `limits.max_findings_per_rule` findings per rule per file are kept.
+    let mut cap = crate::finding::Cap::new(inputs.config.limits.max_findings_per_rule);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut io_error: Option<std::io::Error> = None;
@@ -45,32 +47,51 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
                     t.items.push(*item);
                 }
             }
-            Event::Finding(f) => findings.push(f),
+            Event::Finding(f) => {
+                if cap.admit(&f) {
+                    findings.push(f);
+                }
+            }
         })
     };
+    findings.extend(cap.summaries());
     findings.extend(reader.orphan_materials());
     if let Some(e) = io_error {
         return Err(e.to_string());
     }
-    if !stream_ndjson {
-        match &args.output {
-            None => {
-                let all: Vec<&Item> = tables.iter().flat_map(|t| t.items.iter()).collect();
-                write_catalog(&mut out, args.format, &all).map_err(|e| e.to_string())?;
-            }
-            Some(dir) => {
-                let mut used = std::collections::HashSet::new();
-                for t in &tables {
-                    let target = dir.join(output_name(&t.file, t.sheet.as_deref(), args.format, &mut used));
-                    crate::output::guard(&target, &inputs.files).map_err(|e| e.render(lang))?;
-                    let items: Vec<&Item> = t.items.iter().collect();
-                    crate::output::write_atomic(&target, |w| write_catalog(w, args.format, &items)).map_err(|e| e.render(lang))?;
+    // Outputs are written before findings are printed, and findings are printed even when
+    // writing failed.
+    let written = (|| -> Result<(), String> {
+        if !stream_ndjson {
+            match &args.output {
+                None => {
+                    let all: Vec<&Item> = tables.iter().flat_map(|t| t.items.iter()).collect();
+                    write_catalog(&mut out, args.format, &all).map_err(|e| e.to_string())?;
+                }
+                Some(dir) => {
+                    // Every target is named and checked before the first is written.
+                    let mut used = std::collections::HashSet::new();
+                    let mut targets = Vec::with_capacity(tables.len());
+                    for t in &tables {
+                        let name = crate::output::portable_name(&t.file, t.sheet.as_deref(), extension(args.format), &mut used);
+                        let target = dir.join(name);
+                        crate::output::guard(&target, &inputs.files).map_err(|e| e.render(lang))?;
+                        crate::output::guard_foreign(&target).map_err(|e| e.render(lang))?;
+                        targets.push(target);
+                    }
+                    for (t, target) in tables.iter().zip(&targets) {
+                        let items: Vec<&Item> = t.items.iter().collect();
+                        crate::output::write_atomic(target, |w| write_catalog(w, args.format, &items)).map_err(|e| e.render(lang))?;
+                    }
                 }
             }
         }
-    }
-    out.flush().map_err(|e| e.to_string())?;
+        out.flush().map_err(|e| e.to_string())
+    })();
     drop(out);
+    // The config's `rules:` overrides apply as in `check` (severity, or off).
+    let policy = inputs.config.policy();
+    let findings: Vec<Finding> = findings.into_iter().filter_map(|f| policy.apply(f)).collect();
     let mut err = std::io::stderr().lock();
     for f in &findings {
         let _ = writeln!(
@@ -82,6 +103,7 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
             crate::output::visible(&f.message.render(lang))
         );
     }
+    written?;
     if tables.is_empty() && streamed_tables == 0 {
         return Ok(crate::EXIT_FAILURE);
     }
@@ -101,6 +123,7 @@ impl NdjsonFile {
     /// counted.
     fn read(reader: &mut crate::ingest::Reader, path: &Path) -> NdjsonFile {
         let mut file = NdjsonFile::default();
+        let mut cap = crate::finding::Cap::new(reader.limits().max_findings_per_rule);
         reader.read_file(path, &super::load::display_path(path), &mut |ev| match ev {
             Event::Table { .. } => file.tables += 1,
             // Serializing an item into memory cannot fail (string keys, no custom serializers).
@@ -109,8 +132,13 @@ impl NdjsonFile {
                     file.lines.push(b'\n');
                 }
             }
-            Event::Finding(f) => file.findings.push(f),
+            Event::Finding(f) => {
+                if cap.admit(&f) {
+                    file.findings.push(f);
+                }
+            }
         });
+        file.findings.extend(cap.summaries());
         file
     }
 }
@@ -140,30 +168,14 @@ fn stream_ndjson_parallel(
     )
 }
 
-/// `东河区.xlsx` + sheet `实施清单` → `东河区-实施清单.yaml`; a name already used by another
-/// table gets `-2`, `-3` … so that no table overwrites another.
-fn output_name(file: &str, sheet: Option<&str>, format: IngestFormat, used: &mut std::collections::HashSet<String>) -> PathBuf {
-    let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("table");
-    let ext = match format {
+/// The file extension of an output format.
+fn extension(format: IngestFormat) -> &'static str {
+    match format {
         IngestFormat::Yaml => "yaml",
         IngestFormat::Json => "json",
         IngestFormat::Ndjson => "ndjson",
         IngestFormat::Csv => "csv",
-    };
-    let safe = |s: &str| {
-        s.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c }).collect::<String>()
-    };
-    let base = match sheet {
-        Some(s) => format!("{}-{}", safe(stem), safe(s)),
-        None => safe(stem),
-    };
-    let mut name = format!("{base}.{ext}");
-    let mut n = 1;
-    while !used.insert(name.clone()) {
-        n += 1;
-        name = format!("{base}-{n}.{ext}");
     }
-    PathBuf::from(name)
 }
 
 #[derive(serde::Serialize)]

@@ -198,6 +198,11 @@ impl Reader {
         }
     }
 
+    /// The resource limits reading applies.
+    pub fn limits(&self) -> &crate::config::Limits {
+        &self.opts.limits
+    }
+
     /// Whether any materials table has been read (items read later may be joined with it).
     pub fn has_materials(&self) -> bool {
         !self.index.is_empty()
