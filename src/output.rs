@@ -168,7 +168,15 @@ pub fn write_atomic(target: &Path, write: impl FnOnce(&mut OutputWriter<'_>) -> 
     let io = |e| OutputError::Io(target.to_path_buf(), e);
     let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new().prefix(".qingdan-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
+    clean_stale(dir);
+    // The process id in the name tells a later run whether the writer is still alive.
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    let mut tmp = tempfile::Builder::new().prefix(&prefix).suffix(TEMP_SUFFIX).tempfile_in(dir).map_err(io)?;
+    let _registered = Registered::new(tmp.path());
+    // For the signal tests: hold the temporary file open for a while.
+    if let Some(ms) = std::env::var("QINGDAN_TEST_WRITE_PAUSE_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms.min(60_000)));
+    }
     {
         let mut w = std::io::BufWriter::new(tmp.as_file_mut());
         write(&mut w).map_err(io)?;
@@ -185,6 +193,98 @@ pub fn write_atomic(target: &Path, write: impl FnOnce(&mut OutputWriter<'_>) -> 
     }
     tmp.persist(target).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// How temporary output files start and end: `.qingdan-<pid>-<random>.tmp`.
+const TEMP_PREFIX: &str = ".qingdan-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Temporary files being written, removed by the SIGINT/SIGTERM handler.
+static TEMPS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A temporary file registered for removal on SIGINT/SIGTERM while it exists.
+struct Registered(PathBuf);
+
+impl Registered {
+    fn new(path: &Path) -> Registered {
+        static HANDLER: std::sync::Once = std::sync::Once::new();
+        HANDLER.call_once(|| {
+            // Another handler already installed (a library user's) is left alone.
+            let _ = ctrlc::set_handler(|| {
+                remove_registered();
+                std::process::exit(130);
+            });
+        });
+        if let Ok(mut t) = TEMPS.lock() {
+            t.push(path.to_path_buf());
+        }
+        Registered(path.to_path_buf())
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        if let Ok(mut t) = TEMPS.lock() {
+            t.retain(|p| p != &self.0);
+        }
+    }
+}
+
+/// Removes every registered temporary file (on SIGINT/SIGTERM).
+fn remove_registered() {
+    let temps = match TEMPS.lock() {
+        Ok(t) => t.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    };
+    for p in temps {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Removes temporary files left in `dir` by qingdan processes that died (SIGKILL, power loss):
+/// `.qingdan-<pid>-….tmp` whose process no longer runs. Files of live processes, and names
+/// without a process id, are left alone unless older than a day.
+pub fn clean_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let own = std::process::id();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(middle) = name.strip_prefix(TEMP_PREFIX).and_then(|n| n.strip_suffix(TEMP_SUFFIX)) else { continue };
+        let Ok(meta) = e.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        let pid = middle.split_once('-').and_then(|(p, _)| p.parse::<u32>().ok());
+        let old = meta.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age.as_secs() > 24 * 3600);
+        let dead = match pid {
+            Some(p) if p == own => false,
+            Some(p) => !process_alive(p),
+            None => false,
+        };
+        if dead || old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Whether a process with this id runs (on other systems than Unix: assumed to).
+fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
+        if pid <= 0 {
+            return false;
+        }
+        // SAFETY: kill with signal 0 sends nothing; it only checks that the process exists.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
 }
 
 /// Writes bytes produced elsewhere (a workbook buffer) atomically.
@@ -257,6 +357,22 @@ mod tests {
         assert_eq!(visible("a\u{1b}[31mb\r\nc\td"), "a\\x1b[31mb\\x0d\nc\td");
         assert_eq!(visible("\u{9b}x\u{202e}"), "\\u{9b}x\\u{202e}");
         assert!(matches!(visible("事项名称"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn stale_temporary_files_of_dead_processes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // A process id that cannot be running (above the kernel's maximum).
+        let dead = dir.path().join(".qingdan-4194999-abc.tmp");
+        let live = dir.path().join(format!(".qingdan-{}-abc.tmp", std::process::id()));
+        let other = dir.path().join(".qingdan-notes.txt");
+        for p in [&dead, &live, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        write_bytes_atomic(&dir.path().join("out.yaml"), b"items: []\n").unwrap();
+        assert!(!dead.exists());
+        assert!(live.exists() && other.exists());
+        assert!(TEMPS.lock().unwrap().is_empty());
     }
 
     #[test]

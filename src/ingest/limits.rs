@@ -354,7 +354,7 @@ fn check_zip(path: &Path, limits: &Limits, ods: bool) -> Result<bool, Reason> {
                 super::scan::check_shared_strings(&name, &head, &mut entry, size, total)?;
             }
         } else {
-            super::scan::check_ods_content(&mut entry, limits)?;
+            super::scan::check_ods_content(&mut entry, size, limits)?;
         }
     }
     let mut merges = false;

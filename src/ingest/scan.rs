@@ -140,6 +140,9 @@ fn attr_number(tag: &[u8], name: &[u8]) -> Option<u64> {
     None
 }
 
+/// The fewest bytes of XML a value cell written out takes in an ODS `content.xml`.
+pub const MIN_ODS_CELL_BYTES: u64 = 20;
+
 /// What one ODS sheet expands to.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct OdsSheet {
@@ -154,7 +157,11 @@ struct OdsSheet {
 /// last value, with `number-rows-repeated` and `number-columns-repeated` expanded, as
 /// calamine expands them) against the limits and [`MAX_RANGE_CELLS`]. XML errors are left
 /// for calamine to report.
-pub fn check_ods_content(content: &mut dyn Read, limits: &Limits) -> Result<(), Reason> {
+///
+/// Repetition is also held to `limits.max_compression_ratio`, like a zip entry: the value
+/// cells the repeats expand to, at [`MIN_ODS_CELL_BYTES`] each, against the part's `size`. A
+/// row written once and repeated a million times is a bomb; real sheets repeat empty rows.
+pub fn check_ods_content(content: &mut dyn Read, size: u64, limits: &Limits) -> Result<(), Reason> {
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(content));
     let mut buf = Vec::new();
     let mut sheet: Option<OdsSheet> = None;
@@ -162,6 +169,10 @@ pub fn check_ods_content(content: &mut dyn Read, limits: &Limits) -> Result<(), 
     let mut row_repeat = 1u64;
     let mut row_has_value = false;
     let mut row_last_col = 0u64;
+    // Value cells in the current row, and in the whole part with repeats expanded.
+    let mut row_values = 0u64;
+    let mut expanded = 0u64;
+    let max_expanded = size.max(1 << 16).saturating_mul(limits.max_compression_ratio) / MIN_ODS_CELL_BYTES;
     // Inside a cell: its column range and whether a value was seen.
     let mut cell: Option<(u64, u64, bool)> = None;
     let mut depth_in_cell = 0usize;
@@ -200,6 +211,7 @@ pub fn check_ods_content(content: &mut dyn Read, limits: &Limits) -> Result<(), 
                         col = 0;
                         row_has_value = false;
                         row_last_col = 0;
+                        row_values = 0;
                         if empty {
                             row = row.saturating_add(row_repeat);
                         }
@@ -213,6 +225,7 @@ pub fn check_ods_content(content: &mut dyn Read, limits: &Limits) -> Result<(), 
                             if valued {
                                 row_has_value = true;
                                 row_last_col = col;
+                                row_values = row_values.saturating_add(repeat);
                             }
                         } else {
                             cell = Some((start, col, valued));
@@ -243,11 +256,12 @@ pub fn check_ods_content(content: &mut dyn Read, limits: &Limits) -> Result<(), 
                 }
                 match local {
                     "table-cell" | "covered-table-cell" => {
-                        if let Some((_, end, valued)) = cell.take()
+                        if let Some((start, end, valued)) = cell.take()
                             && valued
                         {
                             row_has_value = true;
                             row_last_col = end;
+                            row_values = row_values.saturating_add(end - start);
                         }
                     }
                     "table-row" => {
@@ -256,6 +270,15 @@ pub fn check_ods_content(content: &mut dyn Read, limits: &Limits) -> Result<(), 
                             s.rows = s.rows.max(row);
                             s.columns = s.columns.max(row_last_col);
                             finish_sheet(s)?;
+                        }
+                        expanded = expanded.saturating_add(row_values.saturating_mul(row_repeat));
+                        if expanded > max_expanded {
+                            let ratio = expanded.saturating_mul(MIN_ODS_CELL_BYTES) / size.max(1);
+                            return Err(Reason::CompressionRatio {
+                                entry: "content.xml (number-rows-repeated)".into(),
+                                ratio,
+                                limit: limits.max_compression_ratio,
+                            });
                         }
                     }
                     "table" => {
@@ -502,7 +525,7 @@ mod tests {
         let xml = format!(
             r#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet><table:table table:name="S">{body}</table:table></office:spreadsheet></office:body></office:document-content>"#
         );
-        check_ods_content(&mut xml.as_bytes(), &Limits { max_rows: 1000, ..limits() })
+        check_ods_content(&mut xml.as_bytes(), xml.len() as u64, &Limits { max_rows: 1000, ..limits() })
     }
 
     #[test]
@@ -514,6 +537,11 @@ mod tests {
         assert_eq!(ods(tail), Ok(()));
         let wide = r#"<table:table-row><table:table-cell table:number-columns-repeated="5000"><text:p>x</text:p></table:table-cell></table:table-row>"#;
         assert!(matches!(ods(wide), Err(Reason::TooManyColumns { columns: 5000, .. })));
+        // Within the row limit, a row repeated far beyond the part's size is refused as a bomb.
+        let bomb = r#"<table:table-row table:number-rows-repeated="900"><table:table-cell office:value-type="string" table:number-columns-repeated="900"><text:p>x</text:p></table:table-cell></table:table-row>"#;
+        assert!(matches!(ods(bomb), Err(Reason::CompressionRatio { .. })), "{:?}", ods(bomb));
+        let few = r#"<table:table-row table:number-rows-repeated="3"><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#;
+        assert_eq!(ods(few), Ok(()));
     }
 
     fn record(typ: u16, data: &[u8]) -> Vec<u8> {
