@@ -142,13 +142,19 @@ type FileEvents = Vec<(Event, Vec<Finding>, Option<Prepared>)>;
 
 /// Reads one file on the worker's own reader and runs the per-item checks. Items are reduced
 /// by [`Prepared::take`] unless `keep` asks for them whole.
-fn read_checked(reader: &mut Reader, path: &Path, enabled: &(dyn Fn(&str) -> bool + Sync), keep: bool) -> FileEvents {
+/// `None` when the file gave more than [`super::load::WORKER_MAX_ITEMS`] items: it is then
+/// read in order instead of being held.
+fn read_checked(reader: &mut Reader, path: &Path, enabled: &(dyn Fn(&str) -> bool + Sync), keep: bool) -> Option<FileEvents> {
     let mut kind = CatalogKind::Implementation;
     let mut events = Vec::new();
+    let mut items = 0usize;
     // Capped here already, so that a file of garbage rows holds few findings; the sink adds
     // the counts of the summaries.
     let mut cap = crate::finding::Cap::new(reader.limits().max_findings_per_rule);
     reader.read_file(path, &super::load::display_path(path), &mut |ev| {
+        if items > super::load::WORKER_MAX_ITEMS {
+            return;
+        }
         let mut found = Vec::new();
         match ev {
             Event::Table { kind: k, .. } => {
@@ -156,6 +162,11 @@ fn read_checked(reader: &mut Reader, path: &Path, enabled: &(dyn Fn(&str) -> boo
                 events.push((ev, found, None));
             }
             Event::Item(item) => {
+                items += 1;
+                if items > super::load::WORKER_MAX_ITEMS {
+                    events = Vec::new();
+                    return;
+                }
                 item_findings(&item, kind, enabled, &mut found);
                 found.retain(|f| cap.admit(f));
                 if keep {
@@ -173,8 +184,11 @@ fn read_checked(reader: &mut Reader, path: &Path, enabled: &(dyn Fn(&str) -> boo
             }
         }
     });
+    if items > super::load::WORKER_MAX_ITEMS {
+        return None;
+    }
     events.extend(cap.summaries().into_iter().map(|f| (Event::Finding(f), Vec::new(), None)));
-    events
+    Some(events)
 }
 
 /// The schema and item-rule findings of one item (order-independent, so run on workers).

@@ -110,6 +110,10 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
     Ok(crate::EXIT_OK)
 }
 
+/// A worker's serialized items of one file larger than this are dropped, and the file is read
+/// and written in order instead (see [`super::load::read_in_order`]).
+const NDJSON_WORKER_MAX_BYTES: usize = 64 << 20;
+
 /// One file read and serialized (on a worker, or on the ordered thread after materials).
 #[derive(Default)]
 struct NdjsonFile {
@@ -120,16 +124,33 @@ struct NdjsonFile {
 
 impl NdjsonFile {
     /// Reads one file through `reader`: each item becomes a line, findings are kept, tables
-    /// counted.
-    fn read(reader: &mut crate::ingest::Reader, path: &Path) -> NdjsonFile {
+    /// counted. With `direct`, lines are written there as they come instead of being held (the
+    /// first write error is kept in `io_error`).
+    fn read(
+        reader: &mut crate::ingest::Reader,
+        path: &Path,
+        mut direct: Option<(&mut dyn Write, &mut Option<std::io::Error>)>,
+    ) -> NdjsonFile {
         let mut file = NdjsonFile::default();
         let mut cap = crate::finding::Cap::new(reader.limits().max_findings_per_rule);
+        let mut line = Vec::new();
         reader.read_file(path, &super::load::display_path(path), &mut |ev| match ev {
             Event::Table { .. } => file.tables += 1,
             // Serializing an item into memory cannot fail (string keys, no custom serializers).
             Event::Item(item) => {
-                if serde_json::to_writer(&mut file.lines, &*item).is_ok() {
-                    file.lines.push(b'\n');
+                line.clear();
+                if serde_json::to_writer(&mut line, &*item).is_ok() {
+                    line.push(b'\n');
+                    match &mut direct {
+                        Some((out, io_error)) => {
+                            if io_error.is_none()
+                                && let Err(e) = out.write_all(&line)
+                            {
+                                **io_error = Some(e);
+                            }
+                        }
+                        None => file.lines.extend_from_slice(&line),
+                    }
                 }
             }
             Event::Finding(f) => {
@@ -145,6 +166,7 @@ impl NdjsonFile {
 
 /// NDJSON to stdout: files are read, normalized and serialized on worker threads and written
 /// in file order, byte for byte what a single thread writes (see [`super::load::read_in_order`]).
+/// A file read in order is written as it is read.
 fn stream_ndjson_parallel(
     inputs: &super::load::Inputs,
     out: &mut dyn Write,
@@ -154,14 +176,19 @@ fn stream_ndjson_parallel(
 ) -> crate::ingest::Reader {
     super::load::read_in_order(
         inputs,
-        |f, own| NdjsonFile::read(own, f),
+        |f, own| Some(NdjsonFile::read(own, f, None)).filter(|file| file.lines.len() <= NDJSON_WORKER_MAX_BYTES),
         |f, file, reader| {
-            let mut file = file.unwrap_or_else(|| NdjsonFile::read(reader, f));
-            if io_error.is_none()
-                && let Err(e) = out.write_all(&file.lines)
-            {
-                *io_error = Some(e);
-            }
+            let mut file = match file {
+                Some(file) => {
+                    if io_error.is_none()
+                        && let Err(e) = out.write_all(&file.lines)
+                    {
+                        *io_error = Some(e);
+                    }
+                    file
+                }
+                None => NdjsonFile::read(reader, f, Some((&mut *out, &mut *io_error))),
+            };
             findings.append(&mut file.findings);
             *tables += file.tables;
         },

@@ -66,18 +66,28 @@ pub fn read_all(inputs: &Inputs, emit: &mut dyn FnMut(Event)) -> Reader {
     reader
 }
 
+/// Files larger than this are read in order, not on a worker (which holds a file's results).
+pub const WORKER_MAX_BYTES: u64 = 64 << 20;
+
+/// A worker that has read more items than this from one file drops what it holds and leaves
+/// the file to be read in order: a file's results wait in memory until its turn.
+pub const WORKER_MAX_ITEMS: usize = 20_000;
+
 /// Reads every file with the work on each file done on worker threads, and hands the results
 /// over in file order on this thread, byte for byte what one thread would produce.
 ///
 /// `on_worker` reads a file on the fresh reader it is given and folds its events into a
-/// result. `in_order` receives each file's result in file order, with the shared reader; `None`
-/// means the file must be read here, through that reader: items join materials read before
-/// them, so a file whose own reader met a materials table, and every file while materials
-/// from earlier files wait to be joined, is read in order (workers skip those files). Returns
-/// the shared reader for materials bookkeeping.
+/// result, or `None` when the file is too big to hold (see [`WORKER_MAX_ITEMS`]). `in_order`
+/// receives each file's result in file order, with the shared reader; `None` means the file
+/// must be read here, through that reader: items join materials read before them, so a file
+/// whose own reader met a materials table, and every file while materials from earlier files
+/// wait to be joined, is read in order (workers skip those files). So is a file larger than
+/// [`WORKER_MAX_BYTES`] or that gave a worker more than [`WORKER_MAX_ITEMS`] items: reading in
+/// order streams it in constant memory, where a worker holds all of a file's results until
+/// its turn. Returns the shared reader for materials bookkeeping.
 pub fn read_in_order<R: Send>(
     inputs: &Inputs,
-    on_worker: impl Fn(&Path, &mut Reader) -> R + Sync,
+    on_worker: impl Fn(&Path, &mut Reader) -> Option<R> + Sync,
     mut in_order: impl FnMut(&Path, Option<R>, &mut Reader),
 ) -> Reader {
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -90,11 +100,11 @@ pub fn read_in_order<R: Send>(
         threads,
         threads * 2,
         |f| {
-            if ordered_only.load(Ordering::Relaxed) {
+            if ordered_only.load(Ordering::Relaxed) || std::fs::metadata(f).is_ok_and(|m| m.len() > WORKER_MAX_BYTES) {
                 return None;
             }
             let mut own = Reader::new(inputs.options.clone());
-            let result = on_worker(f, &mut own);
+            let result = on_worker(f, &mut own)?;
             (!own.has_materials()).then_some(result)
         },
         |result| {
