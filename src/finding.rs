@@ -194,9 +194,12 @@ impl Policy {
 #[derive(Debug, Default)]
 pub struct Cap {
     limit: u64,
-    listed: std::collections::HashMap<(Option<Arc<str>>, &'static str), u64>,
-    left_out: BTreeMap<(Option<Arc<str>>, &'static str), (u64, Severity)>,
+    listed: std::collections::HashMap<CapKey, u64>,
+    left_out: BTreeMap<CapKey, (u64, Severity)>,
 }
+
+/// What findings are capped by: their file and rule.
+type CapKey = (Option<Arc<str>>, &'static str);
 
 impl Cap {
     /// A cap of `limit` findings per rule per file.
@@ -220,7 +223,7 @@ impl Cap {
         false
     }
 
-    fn leave_out(&mut self, key: (Option<Arc<str>>, &'static str), n: u64, severity: Severity) {
+    fn leave_out(&mut self, key: CapKey, n: u64, severity: Severity) {
         let e = self.left_out.entry(key).or_insert((0, severity));
         e.0 += n;
         e.1 = e.1.max(severity);

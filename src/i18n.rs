@@ -439,7 +439,7 @@ pub enum Reason {
     TooManyCells { sheet: String, cells: u64, limit: u64 },
     /// Reading stopped at `row`, beyond `limits.max_rows`.
     RowLimit { row: u64, limit: u64 },
-    /// Reading stopped at a row with `columns` columns, beyond `limits.max_columns`.
+    /// Reading stopped at a value in column `columns` (1-based) of `row`, beyond `limits.max_columns`.
     ColumnLimit { row: u64, columns: u64, limit: u64 },
     /// The path is not a regular file (a FIFO, a device, a socket).
     NotRegularFile,
@@ -589,8 +589,8 @@ impl Reason {
             ),
             ColumnLimit { row, columns, limit } => pick(
                 lang,
-                format!("第 {row} 行有 {columns} 列，超过 {limit} 列上限（limits.max_columns），其后内容未读取"),
-                format!("row {row} has {columns} columns, beyond the limit of {limit} (limits.max_columns); the rest was not read"),
+                format!("第 {row} 行第 {columns} 列超过 {limit} 列上限（limits.max_columns），其后内容未读取"),
+                format!("row {row}, column {columns} is beyond the limit of {limit} columns (limits.max_columns); the rest was not read"),
             ),
             NotRegularFile => {
                 pick(lang, "不是普通文件（管道、设备等），已跳过".into(), "not a regular file (a FIFO, a device, …): skipped".into())

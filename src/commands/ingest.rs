@@ -70,7 +70,8 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
                 }
                 Some(dir) => {
                     // Every target is named and checked before the first is written.
-                    let mut used = std::collections::HashSet::new();
+                    // A source named `qingdan.csv` must not become the config's name.
+                    let mut used = std::collections::HashSet::from([crate::config::FILE_NAME.to_lowercase()]);
                     let mut targets = Vec::with_capacity(tables.len());
                     for t in &tables {
                         let name = crate::output::portable_name(&t.file, t.sheet.as_deref(), extension(args.format), &mut used);

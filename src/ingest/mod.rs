@@ -161,9 +161,22 @@ impl Reader {
                 let mut issues = Vec::new();
                 let idx = &mut self.index;
                 let limits = csv::CsvLimits::from_config(&self.opts.limits);
-                let res = csv::read(path, self.opts.encoding, &limits, &mut |row| b.push_row(row, idx, emit), &mut issues);
-                // Resolve the mapping first, so that each issue names its field.
-                b.finish_sheet(&mut self.index, emit);
+                let mut rows = 0usize;
+                let res = csv::read(
+                    path,
+                    self.opts.encoding,
+                    &limits,
+                    &mut |row| {
+                        rows += 1;
+                        b.push_row(row, idx, emit)
+                    },
+                    &mut issues,
+                );
+                // Resolve the mapping first, so that each issue names its field. A file that
+                // stopped before its first row is only the reason it stopped, not also empty.
+                if rows > 0 || res.is_ok() {
+                    b.finish_sheet(&mut self.index, emit);
+                }
                 for issue in issues {
                     b.csv_issue(issue, emit);
                 }
