@@ -1,5 +1,6 @@
 //! A mutation corpus: hundreds of broken files derived from a small valid xlsx and CSV (byte
-//! flips, truncation at many offsets, zip entries removed, swapped, duplicated or garbled).
+//! flips, truncation at many offsets, zip entries removed, swapped, duplicated or garbled), and
+//! the shapes of issue 16: shared-strings counts, xls DIMENSIONS, ODS repeats, YAML fan-out.
 //! `qingdan check` must finish every one within a time bound and never panic.
 
 use std::io::{Read, Write};
@@ -179,6 +180,89 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
             out.push((format!("flip-{k}-{name}"), m));
         }
     }
+    // Declared counts calamine allocates for (issue 16): the shared-strings table's counts.
+    for (k, count) in ["6000000000000", "18446744073709551616", "0", "-1", "abc", "4000", "1048577", ""].iter().enumerate() {
+        let mut ps = parts.clone();
+        if let Some(sst) = ps.iter_mut().find(|(n, _)| n == "xl/sharedStrings.xml") {
+            let text = String::from_utf8_lossy(&sst.1).into_owned();
+            let text = match (text.find("uniqueCount=\""), text.find(" count=\"")) {
+                (Some(u), Some(c)) => {
+                    let end = |at: usize| at + text[at..].find('"').unwrap();
+                    let (u0, c0) = (u + "uniqueCount=\"".len(), c + " count=\"".len());
+                    let (u1, c1) = (end(u0), end(c0));
+                    let (first, second) = if c0 < u0 { ((c0, c1), (u0, u1)) } else { ((u0, u1), (c0, c1)) };
+                    format!("{}{count}{}{count}{}", &text[..first.0], &text[first.1..second.0], &text[second.1..])
+                }
+                _ => text,
+            };
+            sst.1 = text.into_bytes();
+        }
+        out.push((format!("sst-count-{k}.xlsx"), rezip(&ps, zip::CompressionMethod::Deflated)));
+    }
+    // The xls DIMENSIONS record: absurd, inverted (calamine's arithmetic wraps) and short.
+    if let Ok(xls) = std::fs::read(fixtures.join("legacy.xls"))
+        && let Some(at) = xls.windows(4).position(|w| w == [0x00, 0x02, 0x0E, 0x00])
+    {
+        let shapes: [(u32, u32, u16, u16); 6] = [
+            (0, u32::MAX, 0, u16::MAX),
+            (10, 5, 0, 3),
+            (0, 1 << 20, 0, 200),
+            (0, 3, 300, 2),
+            (u32::MAX, u32::MAX, 0, 0),
+            (0, 65536, 0, 256),
+        ];
+        for (k, (rf, rl, cf, cl)) in shapes.iter().enumerate() {
+            let mut m = xls.clone();
+            m[at + 4..at + 8].copy_from_slice(&rf.to_le_bytes());
+            m[at + 8..at + 12].copy_from_slice(&rl.to_le_bytes());
+            m[at + 12..at + 14].copy_from_slice(&cf.to_le_bytes());
+            m[at + 14..at + 16].copy_from_slice(&cl.to_le_bytes());
+            out.push((format!("dims-{k}.xls"), m));
+        }
+        let mut short = xls.clone();
+        short[at + 2] = 0x0A;
+        out.push(("dims-short.xls".into(), short));
+    }
+    // ODS repetition: rows and columns repeated absurdly, in the first data row.
+    if let Ok(ods) = std::fs::read(fixtures.join("open.ods")) {
+        let ods_parts = entries(&ods);
+        let repeats = ["1000000", "4294967297", "99999999999999999999", "abc", "0", "-5", "1048576"];
+        for (k, r) in repeats.iter().enumerate() {
+            for (tag, attr, anchor) in [
+                ("rows", "table:number-rows-repeated", "<table:table-row"),
+                ("cols", "table:number-columns-repeated", "<table:table-cell office:value-type=\"string\""),
+            ] {
+                let mut ps = ods_parts.clone();
+                if let Some(content) = ps.iter_mut().find(|(n, _)| n == "content.xml") {
+                    let text = String::from_utf8_lossy(&content.1).into_owned();
+                    // The second occurrence: a data row (or its first cell), not the header.
+                    let first = text.find(anchor).map_or(0, |i| i + anchor.len());
+                    if let Some(i) = text[first..].find(anchor) {
+                        let at = first + i + anchor.len();
+                        content.1 = format!("{} {attr}=\"{r}\"{}", &text[..at], &text[at..]).into_bytes();
+                    }
+                }
+                out.push((format!("ods-{tag}-{k}.ods"), rezip(&ps, zip::CompressionMethod::Deflated)));
+            }
+        }
+    }
+    // Own-format YAML fan-out: anchored items aliased many times, nested, and aliased scalars.
+    let item = |name: &str| format!("{{name: \"{name}\", provenance: {{file: a.csv, row: 2}}}}");
+    for (k, (width, times)) in [(10_000usize, 100_000usize), (100, 20_000), (1, 200_000), (1000, 10)].iter().enumerate() {
+        let mut y = format!("items:\n- &a {}\n", item(&"x".repeat(*width)));
+        y.push_str(&"- *a\n".repeat(*times));
+        out.push((format!("fan-{k}.yaml"), y.into_bytes()));
+    }
+    let mut nested = String::from("l0: &l0 [\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"]\n");
+    for i in 1..20 {
+        nested.push_str(&format!("l{i}: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}]\n", p = i - 1));
+    }
+    nested.push_str("items: []\n");
+    out.push(("fan-nested.yaml".into(), nested.into_bytes()));
+    out.push((
+        "fan-scalar.yaml".into(),
+        format!("items:\n- {{name: &n \"{}\", provenance: {{file: *n, sheet: *n, row: 2}}}}\n", "y".repeat(50_000)).into_bytes(),
+    ));
     // The same bytes under other workbook names.
     for (k, ext) in ["xls", "ods", "xlsb", "xlsm"].iter().enumerate() {
         out.push((format!("as-{k}.{ext}"), xlsx.clone()));
