@@ -774,3 +774,28 @@ fn every_hostile_file_at_once_under_a_memory_cap() {
     assert!(garbage < 30 * 1001, "{garbage}");
     assert!(r.findings().iter().any(|f| f["file"] == "garbage.csv" && message(f).contains("not listed")));
 }
+
+/// Point 9: `max_field_kib` holds for workbook cells too, shared strings included (one long
+/// shared string referenced by many cells is copied only up to the limit).
+#[test]
+fn workbook_cells_are_cut_at_the_field_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "许".repeat(1000);
+    let at = FIELDS.iter().position(|f| *f == Field::Conditions).unwrap() as u16;
+    let book = xlsx(3, |ws| {
+        for r in 1..4 {
+            ws.write_string(r, at, &long).unwrap();
+        }
+    });
+    std::fs::write(dir.path().join("long.xlsx"), book).unwrap();
+    std::fs::write(dir.path().join("qingdan.yaml"), "limits:\n  max_field_kib: 1\n").unwrap();
+    let r = check(dir.path(), &["long.xlsx"]);
+    let cut = r.of_rule_in("QD010", "long.xlsx");
+    assert_eq!(cut.len(), 3, "{:#}", r.json);
+    for f in cut {
+        assert!(message(f).contains("3000 bytes"), "{f:#}");
+        assert_eq!(f["sheet"], "实施清单");
+        assert_eq!(f["field"], "conditions");
+    }
+    assert_eq!(r.json["summary"]["items"], 3);
+}

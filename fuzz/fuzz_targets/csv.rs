@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
-use qingdan::ingest::csv::{CsvEncoding, read};
+use qingdan::ingest::csv::{CsvEncoding, CsvLimits, read};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, body)) = data.split_first() else { return };
@@ -17,7 +17,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut issues = Vec::new();
     let mut rows = 0usize;
-    // A small field limit exercises cutting fields (and inside multi-byte characters).
-    let max_field = 1 + (mode as usize) * 4;
-    let _ = read(f.path(), enc, max_field, &mut |_| rows += 1, &mut issues);
+    // Small limits exercise cutting fields (and inside multi-byte characters) and stopping at
+    // a row or column past the limit.
+    let limits = CsvLimits { max_field: 1 + (mode as usize) * 4, max_rows: 1 + u64::from(mode % 7) * 3, max_columns: 1 + u64::from(mode % 5) };
+    let _ = read(f.path(), enc, &limits, &mut |_| rows += 1, &mut issues);
 });

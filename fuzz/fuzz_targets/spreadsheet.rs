@@ -19,7 +19,7 @@ impl SheetVisitor for Count {
     fn row(&mut self, row: Row) {
         self.0 += row.cells.len();
     }
-    fn end_sheet(&mut self, _error: Option<String>) {}
+    fn end_sheet(&mut self, _error: Option<qingdan::i18n::Reason>) {}
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -28,8 +28,8 @@ fuzz_target!(|data: &[u8]| {
     let mut f = tempfile::Builder::new().suffix(&format!(".{ext}")).tempfile().unwrap();
     f.write_all(body).unwrap();
     f.flush().unwrap();
-    let limits = Limits { max_uncompressed_mib: 64, ..Limits::default() };
+    let limits = Limits { max_uncompressed_mib: 64, max_rows: 5000, max_columns: 200, ..Limits::default() };
     if let Ok(Verdict::Workbook { merges }) = check_workbook(f.path(), &limits) {
-        let _ = guarded(|| read(f.path(), merges, &mut Count(0)).map_err(qingdan::i18n::Reason::Other));
+        let _ = guarded(|| read(f.path(), merges, &limits, &mut Count(0)).map_err(qingdan::i18n::Reason::Other));
     }
 });

@@ -192,6 +192,7 @@ impl Reader {
                     builder: None,
                     index: &mut self.index,
                     emit,
+                    cuts: Vec::new(),
                 };
                 if let Err(e) = limits::guarded(|| spreadsheet::read(path, merges, &self.opts.limits, &mut v).map_err(Reason::Other)) {
                     if v.builder.is_some() {
@@ -241,6 +242,8 @@ struct WorkbookVisitor<'a, 'e> {
     builder: Option<SheetBuilder>,
     index: &'a mut build::MaterialsIndex,
     emit: &'e mut dyn FnMut(Event),
+    /// Text cells of the current sheet cut at `limits.max_field_kib`.
+    cuts: Vec<csv::CsvIssue>,
 }
 
 impl spreadsheet::SheetVisitor for WorkbookVisitor<'_, '_> {
@@ -258,6 +261,10 @@ impl spreadsheet::SheetVisitor for WorkbookVisitor<'_, '_> {
     fn end_sheet(&mut self, error: Option<Reason>) {
         self.end_sheet_with(error);
     }
+
+    fn cell_cut(&mut self, row: u32, column: u32, len: usize) {
+        self.cuts.push(csv::CsvIssue::TooLong { row, column, len });
+    }
 }
 
 impl WorkbookVisitor<'_, '_> {
@@ -269,6 +276,19 @@ impl WorkbookVisitor<'_, '_> {
                 (self.emit)(Event::Finding(Finding::at_file("QD001", &self.file, sheet.as_deref(), Msg::FileUnreadable { reason: e })));
             }
             b.finish_sheet(self.index, self.emit);
+            // Cut cells are reported once the mapping names their fields, as for CSV, at
+            // their sheet.
+            let sheet: Option<Arc<str>> = b.sheet().map(Into::into);
+            let emit = &mut *self.emit;
+            for cut in std::mem::take(&mut self.cuts) {
+                b.csv_issue(cut, &mut |ev| match ev {
+                    Event::Finding(mut f) => {
+                        f.location.sheet = sheet.clone();
+                        emit(Event::Finding(f));
+                    }
+                    other => emit(other),
+                });
+            }
         }
     }
 }

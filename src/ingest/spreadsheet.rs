@@ -22,6 +22,11 @@ pub trait SheetVisitor {
     fn row(&mut self, row: Row);
     /// Called once per sheet after its rows; `error` when reading stopped early.
     fn end_sheet(&mut self, error: Option<Reason>);
+    /// A text cell longer than `limits.max_field_kib` was cut; `row` is 1-based, `column`
+    /// 0-based, `len` its length in bytes. Called before the row holding it.
+    fn cell_cut(&mut self, row: u32, column: u32, len: usize) {
+        let _ = (row, column, len);
+    }
 }
 
 /// Opens a workbook and streams each visible sheet to `visitor`. An error opening the
@@ -86,7 +91,13 @@ pub fn read(path: &Path, merges: bool, limits: &Limits, visitor: &mut dyn SheetV
                     }
                     let mut row: Vec<Cell> = Vec::with_capacity(last);
                     row.resize(c0 as usize, Cell::Empty);
-                    row.extend(cells.iter().take(last.saturating_sub(c0 as usize)).map(from_data));
+                    for (k, d) in cells.iter().take(last.saturating_sub(c0 as usize)).enumerate() {
+                        let (cell, cut) = from_data(d, &bounds);
+                        if let Some(len) = cut {
+                            visitor.cell_cut(number + 1, c0 + k as u32, len);
+                        }
+                        row.push(cell);
+                    }
                     filler.fill(number, &mut row);
                     let row = Row { number: number + 1, cells: row };
                     if !row.is_blank() {
@@ -101,15 +112,30 @@ pub fn read(path: &Path, merges: bool, limits: &Limits, visitor: &mut dyn SheetV
     Ok(())
 }
 
-/// The row and column limits, checked while reading.
+/// The row, column and cell-size limits, checked while reading.
 struct Bounds {
     rows: u64,
     columns: u64,
+    field: usize,
 }
 
 impl Bounds {
     fn new(limits: &Limits) -> Bounds {
-        Bounds { rows: limits.max_rows, columns: limits.max_columns }
+        let field = usize::try_from(limits.max_field_kib.saturating_mul(1024)).unwrap_or(usize::MAX);
+        Bounds { rows: limits.max_rows, columns: limits.max_columns, field }
+    }
+
+    /// Cuts a text longer than the field limit at a character boundary; returns its length
+    /// when it was cut.
+    fn cut(&self, text: &str) -> (String, Option<usize>) {
+        if text.len() <= self.field {
+            return (text.to_string(), None);
+        }
+        let mut end = self.field;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        (text[..end].to_string(), Some(text.len()))
     }
 
     /// Checks a row (0-based `r`) whose last value is in column `width` (1-based).
@@ -148,7 +174,12 @@ fn stream(next: &mut NextCell<'_, '_>, merges: &[Dimensions], bounds: &mut Bound
     let mut filler = MergeFiller::new(merges);
     let mut current: Option<u32> = None;
     let mut cells: Vec<Cell> = Vec::new();
-    let mut flush = |r: u32, cells: &mut Vec<Cell>, filler: &mut MergeFiller| {
+    // Cells cut in the current row, reported before it.
+    let mut cuts: Vec<(u32, u32, usize)> = Vec::new();
+    let mut flush = |r: u32, cells: &mut Vec<Cell>, filler: &mut MergeFiller, cuts: &mut Vec<(u32, u32, usize)>| {
+        for (row, column, len) in cuts.drain(..) {
+            visitor.cell_cut(row, column, len);
+        }
         filler.fill(r, cells);
         let row = Row { number: r + 1, cells: std::mem::take(cells) };
         if !row.is_blank() {
@@ -159,22 +190,25 @@ fn stream(next: &mut NextCell<'_, '_>, merges: &[Dimensions], bounds: &mut Bound
         let (r, c) = cell.get_position();
         if current != Some(r) {
             if let Some(prev) = current {
-                flush(prev, &mut cells, &mut filler);
+                flush(prev, &mut cells, &mut filler, &mut cuts);
             }
             current = Some(r);
         }
-        let value = from_ref(cell.get_value());
+        let (value, cut) = from_ref(cell.get_value(), bounds);
         if value == Cell::Empty {
             continue;
         }
         bounds.check(r, u64::from(c) + 1)?;
+        if let Some(len) = cut {
+            cuts.push((r + 1, c, len));
+        }
         if c as usize >= cells.len() {
             cells.resize(c as usize + 1, Cell::Empty);
         }
         cells[c as usize] = value;
     }
     if let Some(prev) = current {
-        flush(prev, &mut cells, &mut filler);
+        flush(prev, &mut cells, &mut filler, &mut cuts);
     }
     Ok(())
 }
@@ -229,31 +263,43 @@ impl MergeFiller {
     }
 }
 
-fn from_ref(d: &DataRef<'_>) -> Cell {
-    match d {
+/// A streamed cell as a table cell, text cut at the field limit (with its length when cut).
+fn from_ref(d: &DataRef<'_>, bounds: &Bounds) -> (Cell, Option<usize>) {
+    let text = |s: &str| {
+        let (t, cut) = bounds.cut(s);
+        (Cell::Text(t), cut)
+    };
+    let cell = match d {
         DataRef::Empty => Cell::Empty,
-        DataRef::String(s) => Cell::Text(s.clone()),
-        DataRef::SharedString(s) => Cell::Text(s.to_string()),
+        DataRef::String(s) => return text(s),
+        // A shared string may be referenced by a million cells: only its kept part is copied.
+        DataRef::SharedString(s) => return text(s),
         DataRef::Float(f) => Cell::Number(*f),
         DataRef::Int(i) => Cell::Number(*i as f64),
         DataRef::Bool(b) => Cell::Bool(*b),
         DataRef::DateTime(dt) => Cell::Date(date_text(dt)),
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Date(s.clone()),
         DataRef::Error(e) => Cell::Error(e.to_string()),
-    }
+    };
+    (cell, None)
 }
 
-fn from_data(d: &Data) -> Cell {
-    match d {
+/// A range cell as a table cell, text cut at the field limit (with its length when cut).
+fn from_data(d: &Data, bounds: &Bounds) -> (Cell, Option<usize>) {
+    let cell = match d {
         Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
+        Data::String(s) => {
+            let (t, cut) = bounds.cut(s);
+            return (Cell::Text(t), cut);
+        }
         Data::Float(f) => Cell::Number(*f),
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Bool(b) => Cell::Bool(*b),
         Data::DateTime(dt) => Cell::Date(date_text(dt)),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Date(s.clone()),
         Data::Error(e) => Cell::Error(e.to_string()),
-    }
+    };
+    (cell, None)
 }
 
 /// An Excel serial date (1900 system) as `YYYY-MM-DD`.
