@@ -222,7 +222,9 @@ impl Run {
 /// One record being read: its fields' bytes (each cut at the field limit) and their ends.
 #[derive(Default)]
 struct Record {
+    /// Room the parser writes into; `bytes[..used]` holds the record's fields.
     bytes: Vec<u8>,
+    used: usize,
     /// (end offset in `bytes`, the field's full length, its 0-based column).
     fields: Vec<(usize, usize, u32)>,
     /// The current field's full length so far.
@@ -281,30 +283,41 @@ fn parse_with<R: Read>(
             }
             at_record_start = false;
         }
-        let (result, nin, nout) = core.read_field(&input[start..end], &mut out);
+        // The parser writes into the record's own buffer while the field is within the limit
+        // (plus three bytes, to cut UTF-8 at a character boundary), past it into a scratch
+        // buffer whose bytes are dropped.
+        let kept = rec.used - rec.fields.last().map_or(0, |f| f.0);
+        let room = max_field.saturating_add(3).saturating_sub(kept).min(1 << 16);
+        let (result, nin, nout) = if rec.column < limits.max_columns && room > 0 {
+            if rec.bytes.len() < rec.used + room {
+                rec.bytes.resize(rec.used + room, 0);
+            }
+            let r = core.read_field(&input[start..end], &mut rec.bytes[rec.used..rec.used + room]);
+            rec.used += r.2;
+            r
+        } else {
+            let r = core.read_field(&input[start..end], &mut out);
+            if rec.column >= limits.max_columns && r.2 > 0 {
+                // A value beyond the last column read: stop rather than hold the rest of the row.
+                return Err(Reason::ColumnLimit { row: number, columns: rec.column + 1, limit: limits.max_columns });
+            }
+            r
+        };
         run.feed(&input[start..start + nin]);
         start += nin;
-        let kept = rec.bytes.len() - rec.fields.last().map_or(0, |f| f.0);
-        let take = nout.min(max_field.saturating_add(3).saturating_sub(kept));
-        if rec.column < limits.max_columns {
-            rec.bytes.extend_from_slice(&out[..take]);
-        } else if nout > 0 {
-            // A value beyond the last column read: stop rather than hold the rest of the row.
-            return Err(Reason::ColumnLimit { row: number, columns: rec.column + 1, limit: limits.max_columns });
-        }
         rec.len = rec.len.saturating_add(nout);
         match result {
             csv_core::ReadFieldResult::InputEmpty | csv_core::ReadFieldResult::OutputFull => {}
             csv_core::ReadFieldResult::Field { record_end } => {
                 if rec.column < limits.max_columns {
-                    rec.fields.push((rec.bytes.len(), rec.len, rec.column as u32));
+                    rec.fields.push((rec.used, rec.len, rec.column as u32));
                 }
                 rec.len = 0;
                 rec.column += 1;
                 if record_end {
                     let row = u32::try_from(number).unwrap_or(u32::MAX);
                     on_row(decode_record(&rec, row, enc, max_field, issues));
-                    rec.bytes.clear();
+                    rec.used = 0;
                     rec.fields.clear();
                     rec.column = 0;
                     at_record_start = true;
@@ -426,6 +439,58 @@ mod tests {
         assert_eq!(detect(&mixed).0, UTF_8);
         let (long_gbk, _, _) = GB18030.encode("建筑工程施工许可证核发,东河区住房和城乡建设局,行政许可,受理条件");
         assert_eq!(detect(&long_gbk).0, GB18030);
+    }
+
+    /// The fields as the csv crate reads them (blank lines skipped), for comparison.
+    fn reference(data: &[u8]) -> Vec<Vec<String>> {
+        let mut r = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(data);
+        r.byte_records().map(|rec| rec.unwrap().iter().map(|f| String::from_utf8_lossy(f).replace('\0', "")).collect()).collect()
+    }
+
+    #[test]
+    fn fields_match_the_csv_crate() {
+        let cases: &[&[u8]] = &[
+            b"a,b,c\n1,2,3\n",
+            b"a,b\r\n\"x,y\",\"q\"\"q\"\r\n,\r\n",
+            b"a,\"multi\nline\r\nfield\",z\n\n\nlast,row",
+            b"\"unterminated,field\nand more",
+            b",,,\n,,\n",
+            "事项名称,实施编码\n许可,\"1,2\"\n".as_bytes(),
+            b"a\rb\rc",
+            b"x,\"\"\n\"\",y\n",
+        ];
+        for data in cases {
+            let mut got = Vec::new();
+            parse(data, UTF_8, &CsvLimits::with_field(MAX_FIELD_BYTES), &mut |r| got.push(r), &mut Vec::new()).unwrap();
+            let got: Vec<Vec<String>> = got.iter().map(|r| r.cells.iter().map(|c| c.as_text().into_owned()).collect()).collect();
+            assert_eq!(got, reference(data), "{:?}", String::from_utf8_lossy(data));
+        }
+    }
+
+    #[test]
+    fn limits_hold_while_reading() {
+        let read = |data: &[u8], limits: CsvLimits| {
+            let (mut rows, mut issues) = (Vec::new(), Vec::new());
+            let res = parse(data, UTF_8, &limits, &mut |r| rows.push(r), &mut issues);
+            (rows, issues, res)
+        };
+        // A field cut at the limit (at a character boundary), the next field intact.
+        let mut data = "h1,h2\n\"".as_bytes().to_vec();
+        data.extend("许".repeat(100_000).as_bytes());
+        data.extend_from_slice(b"\",tail\n");
+        let (rows, issues, res) = read(&data, CsvLimits::with_field(1000));
+        assert!(res.is_ok());
+        assert_eq!(rows[1].cells[0].as_text(), "许".repeat(333));
+        assert_eq!(rows[1].cells[1].as_text(), "tail");
+        assert_eq!(issues, vec![CsvIssue::TooLong { row: 2, column: 0, len: 300_000 }]);
+        // Rows and columns past the limits stop reading there.
+        let limits = CsvLimits { max_rows: 3, max_columns: 2, ..CsvLimits::with_field(100) };
+        let (rows, _, res) = read(b"a,b\n1,2\n\n3,4\n", limits);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(res, Err(Reason::RowLimit { row: 4, limit: 3 }));
+        let (rows, _, res) = read(b"a,b,,,\n1,2,3\n", limits);
+        assert_eq!(rows.len(), 1, "empty fields past the limit are ignored");
+        assert_eq!(res, Err(Reason::ColumnLimit { row: 2, columns: 3, limit: 2 }));
     }
 
     #[test]
