@@ -22,7 +22,7 @@ use crate::model::item::{CatalogKind, Item};
 use crate::model::provenance::Provenance;
 use crate::model::vocab::Level;
 use crate::normalize::materials::{material_key, material_key_hash};
-use crate::normalize::text::{compare_key, hash_compare_key};
+use crate::normalize::text::{fold_key, hash_fold_key};
 
 /// 包头市's division codes and names (see data/README.md for the source).
 const BUILTIN_DIVISIONS: &str = include_str!("../../data/divisions-150200.csv");
@@ -155,7 +155,7 @@ fn fingerprint(item: &Item, f: Field) -> u64 {
         Field::Conditions => {
             item.conditions.is_some().hash(&mut h);
             if let Some(c) = &item.conditions {
-                hash_compare_key(c, &mut h);
+                hash_fold_key(c, &mut h);
             }
         }
         Field::StatutoryLimit => item.statutory_limit.hash(&mut h),
@@ -220,7 +220,7 @@ impl Consistency {
         self.base.insert(
             code,
             BaseEntry {
-                keys: [item.name.as_deref().map(compare_key), item.display(Field::ItemType), item.legal_basis.as_deref().map(compare_key)],
+                keys: [item.name.as_deref().map(fold_key), item.display(Field::ItemType), item.legal_basis.as_deref().map(fold_key)],
                 name: item.name.clone(),
                 item_type: item.display(Field::ItemType),
                 legal_basis: item.legal_basis.clone(),
@@ -265,7 +265,7 @@ impl Consistency {
                     ];
                     for (field, ours, theirs, their_key, fold) in pairs {
                         // Equal texts have equal keys: most items copy the base verbatim.
-                        let differs = |o: &str, b: &str, k: &str| o != b && if fold { compare_key(o) != k } else { o != k };
+                        let differs = |o: &str, b: &str, k: &str| o != b && if fold { fold_key(o) != k } else { o != k };
                         if let (Some(o), Some(b), Some(k)) = (ours, theirs, their_key)
                             && differs(o, b, k)
                         {
