@@ -7,6 +7,7 @@ pub mod csv;
 pub mod form;
 pub mod headers;
 pub mod limits;
+pub mod rows;
 pub mod spreadsheet;
 pub mod table;
 
