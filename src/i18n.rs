@@ -93,7 +93,7 @@ pub enum Msg {
     /// A non-blank row that is not an item (note, sign-off, total, title, repeated header).
     RowSkipped { reason: SkipReason, text: String },
     /// A damaged code restored from evidence in the data.
-    CodeRepaired { field: Field, raw: String, repaired: String, evidence: String },
+    CodeRepaired { field: Field, raw: String, repaired: String, evidence: RepairEvidence },
     /// A basic code whose layout is none of the configured ones.
     BasicCodeLayout { raw: String, lengths: String },
     /// 无差别受理: two sibling jurisdictions hold different values of one element.
@@ -399,6 +399,7 @@ impl Msg {
                 }
             }
             CodeRepaired { field, raw, repaired, evidence } => {
+                let evidence = evidence.render(lang);
                 if zh {
                     format!("{}“{raw}”已按{evidence}还原为“{repaired}”，请在源表中改为文本格式", f(field))
                 } else {
@@ -472,6 +473,43 @@ impl Evidence {
             Evidence::Limits => ("办结时限", "time limits"),
         };
         if lang == Lang::Zh { zh } else { en }
+    }
+}
+
+/// What a damaged code was restored from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RepairEvidence {
+    /// The agency credit code's registration division and the list's jurisdiction.
+    AgencyAndJurisdiction {
+        /// Characters 3-8 of the agency credit code.
+        agency_division: String,
+        /// The list's jurisdiction, as `name(code)` or the code.
+        jurisdiction: String,
+    },
+    /// The one base-catalog code that matches after left-padding with zeros.
+    BasePadding,
+}
+
+impl RepairEvidence {
+    /// The evidence in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            RepairEvidence::AgencyAndJurisdiction { agency_division, jurisdiction } => {
+                if zh {
+                    format!("实施主体编码第 3-8 位（{agency_division}）与清单所属地区（{jurisdiction}）")
+                } else {
+                    format!("the agency code's characters 3-8 ({agency_division}) and the list's jurisdiction ({jurisdiction})")
+                }
+            }
+            RepairEvidence::BasePadding => {
+                if zh {
+                    "补足前导零后与基本目录中唯一的编码一致".into()
+                } else {
+                    "the one base-catalog code it matches once left-padded with zeros".into()
+                }
+            }
+        }
     }
 }
 

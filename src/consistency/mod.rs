@@ -24,9 +24,6 @@ use crate::model::vocab::Level;
 use crate::normalize::materials::{material_key, material_key_hash};
 use crate::normalize::text::{fold_key, hash_fold_key};
 
-/// 包头市's division codes and names (see data/README.md for the source).
-const BUILTIN_DIVISIONS: &str = include_str!("../../data/divisions-150200.csv");
-
 /// A base-catalog entry, kept whole (base catalogs are small).
 #[derive(Debug, Clone)]
 pub struct BaseEntry {
@@ -83,6 +80,8 @@ pub struct Consistency {
     findings: Vec<Finding>,
     implementation_items: usize,
     base_named: Option<String>,
+    /// Digit counts a basic code may have (config), plus those the base catalog uses.
+    basic_lengths: BTreeSet<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -181,7 +180,38 @@ impl Consistency {
     /// A collector; `names` are jurisdiction names from the config, `base_named` the base
     /// catalog named by `--base` or the config, if any.
     pub fn new(names: BTreeMap<String, String>, base_named: Option<String>) -> Consistency {
-        Consistency { names: Consistency::with_builtin_names(names), base_named, ..Default::default() }
+        Consistency { names: Consistency::with_builtin_names(names), base_named, basic_lengths: BTreeSet::from([12]), ..Default::default() }
+    }
+
+    /// Sets the digit counts a basic code may have (`basic_code_lengths:`).
+    pub fn with_basic_code_lengths(mut self, lengths: &[usize]) -> Consistency {
+        self.basic_lengths = lengths.iter().copied().collect();
+        self
+    }
+
+    /// Whether a basic code has an accepted layout: all digits, of a configured length or one
+    /// the base catalog uses.
+    fn basic_layout_ok(&self, code: &str) -> bool {
+        code.bytes().all(|b| b.is_ascii_digit()) && self.basic_lengths.contains(&code.len())
+    }
+
+    /// A basic code that lost its leading zeros (Excel stored it as a number), restored when
+    /// exactly one base-catalog code matches it left-padded.
+    fn pad_to_base(&self, code: &str) -> Option<String> {
+        if !code.bytes().all(|b| b.is_ascii_digit()) || self.base.contains_key(code) {
+            return None;
+        }
+        let found: Vec<String> = self
+            .basic_lengths
+            .iter()
+            .filter(|l| **l > code.len())
+            .map(|l| format!("{code:0>l$}", l = *l))
+            .filter(|p| self.base.contains_key(p))
+            .collect();
+        match <[String; 1]>::try_from(found) {
+            Ok([one]) => Some(one),
+            Err(_) => None,
+        }
     }
 
     fn jurisdiction_name(&self, code: &str) -> String {
@@ -192,22 +222,22 @@ impl Consistency {
     }
 
     /// Config names first, then the bundled division table.
-    pub fn with_builtin_names(mut names: BTreeMap<String, String>) -> BTreeMap<String, String> {
-        for line in BUILTIN_DIVISIONS.lines().skip(1) {
-            let mut parts = line.split(',');
-            if let (Some(code), Some(name)) = (parts.next(), parts.next()) {
-                names.entry(code.to_string()).or_insert_with(|| name.to_string());
-            }
-        }
-        names
+    pub fn with_builtin_names(names: BTreeMap<String, String>) -> BTreeMap<String, String> {
+        crate::model::divisions::Divisions::new(&names).names().clone()
     }
 
     /// Observes one item as it is read; `prepared` is [`Prepared::of`] (or [`Prepared::take`])
     /// of the same item, computed when it is not given.
-    pub fn observe(&mut self, item: &Item, kind: CatalogKind, prepared: Option<Prepared>) {
+    ///
+    /// A basic code that lost its leading zeros is restored in `item` when the base catalog
+    /// proves it (QD015); a basic code of no accepted layout is QD111, and then not QD201.
+    pub fn observe(&mut self, item: &mut Item, kind: CatalogKind, prepared: Option<Prepared>) {
         match kind {
             CatalogKind::Base => self.observe_base(item),
-            CatalogKind::Implementation => self.observe_implementation(item, prepared.unwrap_or_else(|| Prepared::of(item))),
+            CatalogKind::Implementation => {
+                let prepared = prepared.unwrap_or_else(|| Prepared::of(item));
+                self.observe_implementation(item, prepared)
+            }
         }
     }
 
@@ -215,6 +245,9 @@ impl Consistency {
         let Some(code) = item.basic_code.clone() else { return };
         if self.base.contains_key(&code) {
             return;
+        }
+        if code.bytes().all(|b| b.is_ascii_digit()) {
+            self.basic_lengths.insert(code.len());
         }
         self.base_order.push(code.clone());
         self.base.insert(
@@ -229,7 +262,28 @@ impl Consistency {
         );
     }
 
-    fn observe_implementation(&mut self, item: &Item, mut prepared: Prepared) {
+    fn observe_implementation(&mut self, item: &mut Item, mut prepared: Prepared) {
+        let mut malformed = false;
+        if let Some(code) = item.basic_code.clone() {
+            if !self.base.is_empty()
+                && let Some(padded) = self.pad_to_base(&code)
+            {
+                item.basic_code = Some(padded.clone());
+                let msg = Msg::CodeRepaired {
+                    field: Field::BasicCode,
+                    raw: code,
+                    repaired: padded,
+                    evidence: crate::i18n::RepairEvidence::BasePadding,
+                };
+                self.findings.push(Finding::at_item("QD015", item, Some(Field::BasicCode), msg));
+            } else if !self.basic_layout_ok(&code) {
+                let lengths = self.basic_lengths.iter().map(usize::to_string).collect::<Vec<_>>().join("/");
+                self.findings.push(Finding::at_item("QD111", item, Some(Field::BasicCode), Msg::BasicCodeLayout { raw: code, lengths }));
+                // Counted, but not compared: being unsourced or deviating says nothing new.
+                malformed = true;
+            }
+        }
+        let item: &Item = item;
         self.implementation_items += 1;
         // Repository-wide impl_code uniqueness (QD206); duplicates inside one table are QD103.
         // A 办事指南 form is another view of a list row, compared by QD207 instead.
@@ -251,7 +305,7 @@ impl Consistency {
         // A 办事指南 is a second document of a listed item: it does not add to the item count.
         let counted = !item.provenance.form;
         let jid = item.division_code.as_deref().map(|c| self.jurisdiction_id(c, &item.provenance.file, counted));
-        let Some(code) = item.basic_code.clone() else { return };
+        let Some(code) = item.basic_code.clone().filter(|_| !malformed) else { return };
         let mut deviating = false;
         if !self.base.is_empty() {
             match self.base.get(&code) {

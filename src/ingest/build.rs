@@ -92,6 +92,39 @@ pub struct TableBuilder {
     items: usize,
     /// Memo of the repeated-header lookup by cell text (most columns repeat a few values).
     header_memo: HashMap<String, Option<Field>>,
+    /// The list's jurisdiction, as evidence for repairing damaged division codes.
+    jurisdiction: Jurisdiction,
+}
+
+/// What the table says its jurisdiction is: named by its file, folder or sheet, else the one
+/// division code its earlier rows share.
+#[derive(Debug, Clone, Default)]
+struct Jurisdiction {
+    /// Named by the path or sheet (code, name).
+    named: Option<(String, String)>,
+    /// The division code every earlier row had, `Err` once two differed.
+    rows: Option<Result<String, ()>>,
+}
+
+impl Jurisdiction {
+    fn observe(&mut self, code: &str) {
+        match &self.rows {
+            None => self.rows = Some(Ok(code.to_string())),
+            Some(Ok(c)) if c != code => self.rows = Some(Err(())),
+            _ => {}
+        }
+    }
+
+    /// The code and how to show it.
+    fn get(&self) -> Option<(String, String)> {
+        if let Some((code, name)) = &self.named {
+            return Some((code.clone(), format!("{name}({code})")));
+        }
+        match &self.rows {
+            Some(Ok(c)) => Some((c.clone(), c.clone())),
+            _ => None,
+        }
+    }
 }
 
 /// The most cell texts [`TableBuilder`] remembers for the repeated-header test.
@@ -101,8 +134,8 @@ impl TableBuilder {
     /// A builder for a table of `file` (and `sheet`).
     pub fn new(file: Arc<str>, sheet: Option<Arc<str>>, catalog: CatalogKind, opts: &Options) -> TableBuilder {
         TableBuilder {
-            file,
-            sheet,
+            file: file.clone(),
+            sheet: sheet.clone(),
             catalog,
             dict: opts.dict.clone(),
             pending: Vec::new(),
@@ -110,6 +143,13 @@ impl TableBuilder {
             gave_up: false,
             items: 0,
             header_memo: HashMap::new(),
+            jurisdiction: Jurisdiction {
+                named: opts
+                    .divisions
+                    .named_in([&*file, sheet.as_deref().unwrap_or("")])
+                    .map(|c| (c.to_string(), opts.divisions.name(c).unwrap_or_default().to_string())),
+                rows: None,
+            },
         }
     }
 
@@ -323,7 +363,10 @@ impl TableBuilder {
         match m.kind {
             TableKind::Materials => self.material_row(&row, index),
             TableKind::Items(_) => {
-                let (mut item, findings) = build_item(row, m, &self.file, &self.sheet);
+                let (mut item, findings) = build_item(row, m, &self.file, &self.sheet, &self.jurisdiction);
+                if let Some(code) = &item.division_code {
+                    self.jurisdiction.observe(code);
+                }
                 if item.materials.is_none()
                     && !index.is_empty()
                     && let Some(ms) = index.take_for(&item)
@@ -436,7 +479,7 @@ fn names_field(dict: &headers::HeaderDictionary, memo: &mut HashMap<String, Opti
 
 /// Builds one item from a data row through the resolved mapping. Mapped cells are moved into
 /// the item (each column maps to at most one field, and mapped columns are not extra).
-fn build_item(mut row: Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str>>) -> (Item, Vec<Finding>) {
+fn build_item(mut row: Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str>>, jurisdiction: &Jurisdiction) -> (Item, Vec<Finding>) {
     let mut item = Item {
         provenance: Provenance { file: file.clone(), sheet: sheet.clone(), row: row.number, fields: m.sources.clone(), form: false },
         ..Default::default()
@@ -472,13 +515,31 @@ fn build_item(mut row: Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str
             item.extra.insert(format!("#{}", crate::model::provenance::column_letters(c as u32)), cell.as_text().into_owned());
         }
     }
-    let findings = problems
+    // A division code Excel showed as 1.50223E+11, restored when the agency code and the
+    // list's jurisdiction agree on it.
+    let mut repaired = Vec::new();
+    problems.retain(|(f, p)| {
+        let (Field::DivisionCode, ValueProblem::DigitsLost(raw)) = (f, p) else { return true };
+        let Some((code, shown)) = jurisdiction.get() else { return true };
+        match crate::normalize::code::repair_division(raw, item.agency_code.as_deref(), Some(&code)) {
+            Some(fixed) => {
+                let agency_division = item.agency_code.as_deref().and_then(|a| a.get(2..8)).unwrap_or_default().to_string();
+                let evidence = crate::i18n::RepairEvidence::AgencyAndJurisdiction { agency_division, jurisdiction: shown };
+                repaired.push(Msg::CodeRepaired { field: Field::DivisionCode, raw: raw.clone(), repaired: fixed.clone(), evidence });
+                item.division_code = Some(fixed);
+                false
+            }
+            None => true,
+        }
+    });
+    let mut findings: Vec<Finding> = problems
         .into_iter()
         .map(|(f, p)| {
             let (rule, msg) = problem_message(f, p);
             Finding::at_item(rule, &item, Some(f), msg)
         })
         .collect();
+    findings.extend(repaired.into_iter().map(|msg| Finding::at_item("QD015", &item, Some(Field::DivisionCode), msg)));
     (item, findings)
 }
 
