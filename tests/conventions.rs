@@ -378,9 +378,8 @@ fn ingest_reads_exactly_the_item_rows() {
     let mut total_read = 0;
     for run in runs() {
         let out = qingdan().args(["--quiet", "ingest", &run.repo, "--format", "json"]).output().unwrap();
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("{}: ingest did not print JSON ({e})\nstderr: {}", run.name, String::from_utf8_lossy(&out.stderr))
-        });
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{}: ingest did not print JSON ({e})\nstderr: {}", run.name, String::from_utf8_lossy(&out.stderr)));
         let prefix = format!("{}/", run.repo);
         // table key → rows read (with the item's name, to show what a stray row was)
         let mut read: BTreeMap<String, BTreeMap<u64, String>> = BTreeMap::new();
@@ -415,10 +414,6 @@ fn ingest_reads_exactly_the_item_rows() {
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "ingest read {total_read} items, the corpus has {total_expected} item rows:\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "ingest read {total_read} items, the corpus has {total_expected} item rows:\n{}", problems.join("\n"));
     assert_eq!(total_read, total_expected);
 }
