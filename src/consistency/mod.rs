@@ -37,6 +37,9 @@ pub struct BaseEntry {
     pub levels: Vec<Level>,
     /// Comparison keys of name, item type and legal basis, computed once.
     keys: [Option<String>; 3],
+    /// Fingerprints and values of the compared elements the base entry carries (materials,
+    /// conditions, statutory limit, fee): where it carries one, it is the standard.
+    standard: [Option<(u64, String)>; 4],
 }
 
 /// The elements compared between siblings.
@@ -90,6 +93,16 @@ enum Variant {
     Materials(BTreeMap<String, String>),
 }
 
+impl Variant {
+    /// The value as quoted in a message.
+    fn shown(&self) -> String {
+        match self {
+            Variant::Text(t) => t.clone(),
+            Variant::Materials(m) => m.values().cloned().collect::<Vec<_>>().join("；"),
+        }
+    }
+}
+
 fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
     let mut h = DefaultHasher::new();
     v.hash(&mut h);
@@ -102,6 +115,8 @@ fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
 #[derive(Debug, Default)]
 pub struct Prepared {
     fingerprints: [u64; 4],
+    /// Whether the item has each compared element (the reduced item no longer says).
+    present: [bool; 4],
     /// Values to quote for a variant, moved out of the item by [`Prepared::take`]; `None` means
     /// "build it from the item when needed".
     variants: [Option<Variant>; 4],
@@ -114,6 +129,7 @@ impl Prepared {
         let mut p = Prepared::default();
         for (i, f) in UNIFORM_FIELDS.iter().enumerate() {
             p.fingerprints[i] = fingerprint(item, *f);
+            p.present[i] = item.has(*f);
         }
         p
     }
@@ -258,6 +274,7 @@ impl Consistency {
                 item_type: item.display(Field::ItemType),
                 legal_basis: item.legal_basis.clone(),
                 levels: item.level.clone(),
+                standard: UNIFORM_FIELDS.map(|f| item.has(f).then(|| (fingerprint(item, f), item.display(f).unwrap_or_default()))),
             },
         );
     }
@@ -330,6 +347,22 @@ impl Consistency {
                                 item,
                                 Some(field),
                                 Msg::DiffersFromBase { field, ours: o, base: b },
+                            ));
+                        }
+                    }
+                    for (i, field) in UNIFORM_FIELDS.iter().enumerate() {
+                        if let Some((fp, standard)) = &base.standard[i]
+                            && prepared.present[i]
+                            && prepared.fingerprints[i] != *fp
+                        {
+                            deviating = true;
+                            let ours =
+                                prepared.variants[i].as_ref().map(Variant::shown).or_else(|| item.display(*field)).unwrap_or_default();
+                            self.findings.push(Finding::at_item(
+                                "QD202",
+                                item,
+                                Some(*field),
+                                Msg::DiffersFromBase { field: *field, ours, base: standard.clone() },
                             ));
                         }
                     }
@@ -451,10 +484,15 @@ impl Consistency {
         keys.sort();
         for key in keys {
             let members = &self.groups[&key];
-            if members.len() < 3 {
+            if members.len() < 2 {
                 continue;
             }
+            let base = self.base.get(&key.0);
             for (i, field) in UNIFORM_FIELDS.iter().enumerate() {
+                // Where the base catalog carries the element, it is the standard (QD202 on arrival).
+                if base.is_some_and(|b| b.standard[i].is_some()) {
+                    continue;
+                }
                 let mut counts: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
                 for m in members {
                     counts.entry(m.fingerprints[i]).or_default().push(m.jurisdiction);
@@ -462,69 +500,87 @@ impl Consistency {
                 if counts.len() < 2 {
                     continue;
                 }
-                let mut ranked: Vec<(&u64, &Vec<u32>)> = counts.iter().collect();
-                ranked.sort_by_key(|r| std::cmp::Reverse(r.1.len()));
-                // Only a strict majority is a standard to report against.
-                if ranked[0].1.len() <= ranked[1].1.len() {
-                    continue;
-                }
-                let majority_fp = *ranked[0].0;
-                let mut majority_codes: Vec<&str> = ranked[0].1.iter().map(|j| self.jurisdictions[*j as usize].code.as_str()).collect();
-                majority_codes.sort_unstable();
-                let majority_names = majority_codes.iter().map(|c| self.jurisdiction_name(c)).collect::<Vec<_>>().join("、");
-                for m in members.iter().filter(|m| m.fingerprints[i] != majority_fp) {
-                    let ours = self.variants.get(&(*field, m.fingerprints[i]));
-                    let theirs = self.variants.get(&(*field, majority_fp));
-                    let message = match (ours, theirs, field) {
-                        (ours, theirs, Field::Materials) => {
-                            let empty = BTreeMap::new();
-                            let o = match ours {
-                                Some(Variant::Materials(m)) => m,
-                                _ => &empty,
-                            };
-                            let t = match theirs {
-                                Some(Variant::Materials(m)) => m,
-                                _ => &empty,
-                            };
-                            let ok: BTreeSet<&String> = o.keys().collect();
-                            let tk: BTreeSet<&String> = t.keys().collect();
-                            Msg::MaterialsNotUniform {
-                                code: key.0.clone(),
-                                extra: ok.difference(&tk).map(|k| o[*k].clone()).collect(),
-                                missing: tk.difference(&ok).map(|k| t[*k].clone()).collect(),
-                                majority_jurisdictions: majority_names.clone(),
-                            }
+                let mut ranked: Vec<(u64, Vec<u32>)> = counts.into_iter().collect();
+                // Most jurisdictions first; ties in a stable order (the first jurisdiction read).
+                ranked.sort_by_key(|(_, js)| (std::cmp::Reverse(js.len()), js.iter().min().copied()));
+                let majority = ranked[0].1.len() > ranked[1].1.len() && members.len() >= 3;
+                for m in members {
+                    let own = m.fingerprints[i];
+                    // Against a strict majority, only the deviating members are reported; with no
+                    // majority (two siblings, or a tie), every member names the most common other
+                    // variant: two answers to one item is what 无差别受理 forbids.
+                    let other = if majority {
+                        if own == ranked[0].0 {
+                            continue;
                         }
-                        (ours, theirs, _) => {
-                            let text = |v: Option<&Variant>| match v {
-                                Some(Variant::Text(s)) => s.clone(),
-                                _ => "（空）".to_string(),
-                            };
-                            Msg::NotUniform {
-                                code: key.0.clone(),
-                                field: *field,
-                                ours: text(ours),
-                                majority: text(theirs),
-                                majority_jurisdictions: majority_names.clone(),
-                            }
+                        &ranked[0]
+                    } else {
+                        match ranked.iter().find(|(fp, _)| *fp != own) {
+                            Some(r) => r,
+                            None => continue,
                         }
                     };
-                    let j = &self.jurisdictions[m.jurisdiction as usize];
-                    self.findings.push(Finding {
-                        rule: "QD205",
-                        severity: crate::rules::registry::default_severity("QD205"),
-                        field: Some(*field),
-                        message,
-                        location: Location::of_provenance(&m.provenance, Some(*field)),
-                        item: m.label.clone(),
-                        jurisdiction: Some(j.code.clone()),
-                        value: None,
-                    });
+                    let finding = self.uniformity_finding(&key.0, *field, m, own, other, majority);
+                    self.findings.push(finding);
                     if let Some(c) = self.claimed.get_mut(&(key.0.clone(), m.jurisdiction)) {
                         *c = true;
                     }
                 }
             }
+        }
+    }
+
+    /// The QD205 finding of member `m` whose `field` has fingerprint `own`, against the variant
+    /// `other` held by its jurisdictions (a majority, or the one other sibling).
+    fn uniformity_finding(&self, code: &str, field: Field, m: &Member, own: u64, other: &(u64, Vec<u32>), majority: bool) -> Finding {
+        let mut other_codes: Vec<&str> = other.1.iter().map(|j| self.jurisdictions[*j as usize].code.as_str()).collect();
+        other_codes.sort_unstable();
+        let others = other_codes.iter().map(|c| self.jurisdiction_name(c)).collect::<Vec<_>>().join("、");
+        let ours = self.variants.get(&(field, own));
+        let theirs = self.variants.get(&(field, other.0));
+        let message = match field {
+            Field::Materials => {
+                let empty = BTreeMap::new();
+                let names = |v: Option<&Variant>| match v {
+                    Some(Variant::Materials(m)) => m.clone(),
+                    _ => empty.clone(),
+                };
+                let (o, t) = (names(ours), names(theirs));
+                let ok: BTreeSet<&String> = o.keys().collect();
+                let tk: BTreeSet<&String> = t.keys().collect();
+                let extra: Vec<String> = ok.difference(&tk).map(|k| o[*k].clone()).collect();
+                let missing: Vec<String> = tk.difference(&ok).map(|k| t[*k].clone()).collect();
+                if majority {
+                    Msg::MaterialsNotUniform { code: code.to_string(), extra, missing, majority_jurisdictions: others }
+                } else {
+                    Msg::SiblingMaterialsDiffer { code: code.to_string(), extra, missing, other: others }
+                }
+            }
+            _ => {
+                let text = |v: Option<&Variant>| v.map(Variant::shown).unwrap_or_else(|| "（空）".to_string());
+                if majority {
+                    Msg::NotUniform {
+                        code: code.to_string(),
+                        field,
+                        ours: text(ours),
+                        majority: text(theirs),
+                        majority_jurisdictions: others,
+                    }
+                } else {
+                    Msg::SiblingsDiffer { code: code.to_string(), field, ours: text(ours), theirs: text(theirs), other: others }
+                }
+            }
+        };
+        let j = &self.jurisdictions[m.jurisdiction as usize];
+        Finding {
+            rule: "QD205",
+            severity: crate::rules::registry::default_severity("QD205"),
+            field: Some(field),
+            message,
+            location: Location::of_provenance(&m.provenance, Some(field)),
+            item: m.label.clone(),
+            jurisdiction: Some(j.code.clone()),
+            value: None,
         }
     }
 }

@@ -355,7 +355,7 @@ fn resolve_label(dict: &HeaderDictionary, t: &str) -> Option<Label> {
     if t.contains('\n') || t.chars().count() > 30 {
         return None;
     }
-    if let Some(f) = dict.field(t) {
+    if let Some(f) = dict.field(t).or_else(|| dict.compositional(t).map(|(f, _)| f)) {
         return Some(Label::Field(f));
     }
     let k = text::fold_header(t);

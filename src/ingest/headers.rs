@@ -368,18 +368,26 @@ fn is_sub_header(top: &[Option<String>], next: &[Option<String>], parents: &[Opt
     combined > 0
 }
 
-/// Joins a parent and a child header: `办结时限` + `法定` → `法定办结时限`.
+/// Joins a parent and a child header: `办结时限` + `法定` → `法定办结时限`, `实施主体` + `名称`
+/// → the agency (the child qualifies its parent: tried before the child alone, which may be a
+/// field of its own, as `名称` is). A bracketed unit on the child (`法定（工作日）`) stays in the
+/// shown header, where the column's unit is read from.
 fn combine(parent: &str, child: &str, dict: &HeaderDictionary) -> (String, Option<Target>) {
     let shown = format!("{parent}/{child}");
-    let stem = parent.trim_end_matches(['(', ')']).replace("办结时限", "").replace("时限", "");
-    for candidate in
-        [format!("{child}{parent}"), format!("{parent}{child}"), format!("{child}办结时限"), format!("{stem}{child}"), child.to_string()]
-    {
+    let (bare_child, _) = split_brackets(&strip_markers(child));
+    let (bare_parent, _) = split_brackets(&strip_markers(parent));
+    let child = bare_child.as_str();
+    let parent = bare_parent.as_str();
+    let stem = parent.replace("办结时限", "").replace("时限", "");
+    for candidate in [format!("{child}{parent}"), format!("{parent}{child}"), format!("{child}办结时限"), format!("{stem}{child}")] {
         if let Some(t) = dict.target(&candidate) {
             return (shown, Some(t));
         }
     }
-    (shown, None)
+    if let Some((f, _)) = dict.compositional(&format!("{parent}{child}")) {
+        return (shown, Some(Target::Item(f)));
+    }
+    (shown, dict.target(child))
 }
 
 #[cfg(test)]
@@ -424,6 +432,22 @@ mod tests {
         assert_eq!(t[2], ("办结时限/法定", Some(Target::Item(Field::StatutoryLimit))));
         assert_eq!(t[3], ("办结时限/承诺", Some(Target::Item(Field::PromisedLimit))));
         assert_eq!(t[4].1, Some(Target::Item(Field::Fee)));
+    }
+
+    #[test]
+    fn grouped_two_row_header() {
+        let rows = vec![
+            row(1, &["★事项名称", "实施主体", "", "办结时限", "", "联系方式", ""]),
+            row(2, &["★事项名称", "名称", "统一社会信用代码", "法定（工作日）", "承诺（工作日）", "咨询电话", "监督投诉电话"]),
+            row(3, &["某某许可", "某局", "11150200MB1234567X", "20", "10", "0472-1", "12345"]),
+        ];
+        let h = detect(&rows, &dict()).unwrap();
+        assert_eq!(h.last_row, 2);
+        let t: Vec<_> = h.columns.iter().map(|c| c.target).collect();
+        use Field::*;
+        let want = [Name, Agency, AgencyCode, StatutoryLimit, PromisedLimit, ConsultPhone, ComplaintPhone];
+        assert_eq!(t, want.iter().map(|f| Some(Target::Item(*f))).collect::<Vec<_>>());
+        assert_eq!(header_unit(&h.columns[3].header, StatutoryLimit), Some(LimitUnit::WorkingDay));
     }
 
     #[test]

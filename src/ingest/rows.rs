@@ -85,6 +85,10 @@ pub fn non_item_text(text: &str) -> Option<SkipReason> {
     {
         return Some(SkipReason::SignOff);
     }
+    // A dated line (`某中心  2024年5月`, `2024年5月6日`): a signature, not an item name.
+    if t.chars().count() <= 40 && has_date(t) {
+        return Some(SkipReason::SignOff);
+    }
     if TOTAL_WORDS.iter().any(|w| t.starts_with(w)) {
         return Some(SkipReason::Total);
     }
@@ -135,6 +139,35 @@ fn is_heading(t: &str) -> bool {
     if let Some(rest) = t.strip_prefix('第') {
         let inner = rest.trim_start_matches(numerals);
         return inner.len() < rest.len() && inner.starts_with(['部', '类', '章', '节', '篇']);
+    }
+    false
+}
+
+/// Whether `t` holds a calendar date: a four-digit year followed by a month (`2024年5月`,
+/// `2024-05`, `2024.5.6`, `2024/5/6`).
+fn has_date(t: &str) -> bool {
+    let b = t.as_bytes();
+    for i in 0..b.len() {
+        if i + 4 > b.len() || !b[i..i + 4].iter().all(u8::is_ascii_digit) || (i > 0 && b[i - 1].is_ascii_digit()) {
+            continue;
+        }
+        let year: u32 = t[i..i + 4].parse().unwrap_or(0);
+        if !(1949..=2100).contains(&year) {
+            continue;
+        }
+        let rest = &t[i + 4..];
+        let rest = rest.strip_prefix("年").or_else(|| rest.strip_prefix(['-', '.', '/'])).unwrap_or("");
+        let month: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let after = &rest[month.len()..];
+        if !month.is_empty()
+            && month.len() <= 2
+            && (after.starts_with('月')
+                || after.starts_with(['-', '.', '/'])
+                || after.is_empty()
+                || !after.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            return true;
+        }
     }
     false
 }
@@ -243,6 +276,9 @@ mod tests {
             ("（单位盖章）", SkipReason::SignOff),
             ("合计：35项", SkipReason::Total),
             ("共计 12 项", SkipReason::Total),
+            ("土默特右旗政务服务中心  2024年5月", SkipReason::SignOff),
+            ("2024年5月6日", SkipReason::SignOff),
+            ("2024-05-06", SkipReason::SignOff),
         ] {
             assert_eq!(non_item_text(t), Some(r), "{t}");
         }
