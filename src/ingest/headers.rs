@@ -493,3 +493,85 @@ mod tests {
         assert!(detect(&rows, &dict()).is_none());
     }
 }
+
+#[cfg(test)]
+mod folding_properties {
+    //! Every header alias and every vocabulary form resolves to the same field or value in
+    //! whatever width, spacing, line breaks and required-markers a department writes it.
+
+    use super::*;
+    use crate::model::vocab::*;
+    use proptest::prelude::*;
+
+    /// A written variant of `s`: half-width brackets and punctuation turned full-width (or the
+    /// reverse), spaces or line breaks inserted between characters, and a marker around it.
+    fn variant(s: &str, widen: bool, breaks: &[usize], space: char, marker: usize) -> String {
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if breaks.contains(&i) && i > 0 {
+                out.push(space);
+            }
+            let c = match (widen, c) {
+                (true, '(') => '（',
+                (true, ')') => '）',
+                (true, ',') => '，',
+                (true, ':') => '：',
+                (true, c) if c.is_ascii_alphanumeric() => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+                (false, '（') => '(',
+                (false, '）') => ')',
+                (false, c) => c,
+                (_, c) => c,
+            };
+            out.push(c);
+        }
+        match marker {
+            1 => format!("*{out}"),
+            2 => format!("{out}（必填）"),
+            3 => format!("{out}："),
+            4 => format!("★{out}【必填项】"),
+            5 => format!(" {out} \n"),
+            _ => out,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_header_alias_in_any_spelling(
+            widen in any::<bool>(),
+            breaks in proptest::collection::vec(0usize..12, 0..3),
+            space in prop::sample::select(vec![' ', '\n', '\u{3000}', '\t']),
+            marker in 0usize..6,
+        ) {
+            let dict = HeaderDictionary::default();
+            for &f in Field::ALL {
+                for h in [f.label()].into_iter().chain(f.aliases().iter().copied()) {
+                    let v = variant(h, widen, &breaks, space, marker);
+                    prop_assert_eq!(dict.field(&v), Some(f), "{:?} from {:?}", v, h);
+                }
+            }
+        }
+
+        #[test]
+        fn every_vocabulary_form_in_any_spelling(
+            widen in any::<bool>(),
+            breaks in proptest::collection::vec(0usize..12, 0..3),
+            space in prop::sample::select(vec![' ', '\n', '\u{3000}']),
+        ) {
+            fn each<T: Copy + PartialEq + std::fmt::Debug>(forms: &[(&str, T)], parse: fn(&str) -> Option<T>, widen: bool, breaks: &[usize], space: char) -> Result<(), TestCaseError> {
+                for (form, value) in forms {
+                    let v = variant(form, widen, breaks, space, 0);
+                    prop_assert_eq!(parse(&v), Some(*value), "{:?} from {:?}", v, form);
+                }
+                Ok(())
+            }
+            each(ItemType::forms(), ItemType::parse, widen, &breaks, space)?;
+            each(Level::forms(), Level::parse, widen, &breaks, space)?;
+            each(AgencyNature::forms(), AgencyNature::parse, widen, &breaks, space)?;
+            each(ServiceObject::forms(), ServiceObject::parse, widen, &breaks, space)?;
+            each(SpecialProcedure::forms(), SpecialProcedure::parse, widen, &breaks, space)?;
+            each(CrossArea::forms(), CrossArea::parse, widen, &breaks, space)?;
+            each(MaterialSource::forms(), MaterialSource::parse, widen, &breaks, space)?;
+            each(MaterialForm::forms(), MaterialForm::parse, widen, &breaks, space)?;
+        }
+    }
+}
