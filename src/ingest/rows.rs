@@ -139,9 +139,12 @@ fn is_heading(t: &str) -> bool {
             return true;
         }
     }
-    if let Some(rest) = t.strip_prefix('第').filter(|_| t.chars().count() <= 12) {
+    if let Some(rest) = t.strip_prefix('第') {
         let inner = rest.trim_start_matches(numerals);
-        return inner.len() < rest.len() && inner.starts_with(['部', '类', '章', '节', '篇']);
+        // `第一部分 行政许可`, `第二类：行政确认`; not `第一类医疗器械产品备案`.
+        let after = ["部分", "部", "类", "章", "节", "篇"].iter().find_map(|w| inner.strip_prefix(w));
+        return inner.len() < rest.len()
+            && after.is_some_and(|a| a.is_empty() || a.starts_with(|c: char| c.is_whitespace() || is_separator(c)));
     }
     false
 }
