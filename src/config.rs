@@ -61,7 +61,7 @@ impl Default for Limits {
 }
 
 /// The parsed config.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// The base catalog, relative to the config file.
@@ -76,9 +76,26 @@ pub struct Config {
     pub jurisdictions: BTreeMap<String, String>,
     /// Resource limits.
     pub limits: Limits,
+    /// Digit counts a 基本编码 may have (`[12]` unless configured).
+    pub basic_code_lengths: Vec<usize>,
     /// The directory the config was found in.
     #[serde(skip)]
     pub root: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            base: None,
+            ignore: Vec::new(),
+            aliases: BTreeMap::new(),
+            rules: BTreeMap::new(),
+            jurisdictions: BTreeMap::new(),
+            limits: Limits::default(),
+            basic_code_lengths: vec![12],
+            root: None,
+        }
+    }
 }
 
 /// A config that could not be used.

@@ -43,6 +43,7 @@ pub fn resolve(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String
         base: args.base.clone().or_else(|| config.base.clone()),
         layout: args.layout,
         limits: config.limits,
+        divisions: Arc::new(crate::model::divisions::Divisions::new(&config.jurisdictions)),
     };
     Ok(Inputs { config, files, walk_findings, options })
 }

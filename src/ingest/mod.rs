@@ -7,6 +7,7 @@ pub mod csv;
 pub mod form;
 pub mod headers;
 pub mod limits;
+pub mod rows;
 pub mod scan;
 pub mod spreadsheet;
 pub mod table;
@@ -46,6 +47,9 @@ pub struct Options {
     pub layout: Layout,
     /// Resource limits checked before parsing.
     pub limits: crate::config::Limits,
+    /// Division names (bundled table and `jurisdictions:`), to tell a list's jurisdiction from
+    /// its file, folder or sheet name.
+    pub divisions: Arc<crate::model::divisions::Divisions>,
 }
 
 impl Default for Options {
@@ -56,6 +60,7 @@ impl Default for Options {
             base: None,
             layout: Layout::Auto,
             limits: crate::config::Limits::default(),
+            divisions: Arc::new(crate::model::divisions::Divisions::new(&Default::default())),
         }
     }
 }

@@ -124,7 +124,7 @@ fn apply_clean(item: &mut Item, field: Field, t: String) -> Option<ValueProblem>
             code::CodeRead::Ok(_) => bad(),
             code::CodeRead::DigitsLost(raw) => Some(ValueProblem::DigitsLost(raw)),
         },
-        Kind::ItemType => match ItemType::parse(&t).or_else(|| ItemType::parse(t.trim_end_matches("类"))) {
+        Kind::ItemType => match ItemType::parse(&t) {
             Some(v) => {
                 item.item_type = Some(v);
                 None
@@ -157,7 +157,7 @@ fn apply_clean(item: &mut Item, field: Field, t: String) -> Option<ValueProblem>
             },
         },
         Kind::Level => list(&t, Level::parse, &mut item.level),
-        Kind::ServiceObjects => list(&t, ServiceObject::parse, &mut item.service_object),
+        Kind::ServiceObjects => list(&t, service_objects, &mut item.service_object),
         Kind::SpecialProcedures => {
             if text::says_none(&t) {
                 return None;
@@ -210,12 +210,38 @@ fn apply_clean(item: &mut Item, field: Field, t: String) -> Option<ValueProblem>
     }
 }
 
-fn list<T: PartialEq + Copy>(t: &str, parse: fn(&str) -> Option<T>, out: &mut Vec<T>) -> Option<ValueProblem> {
+/// One part of a 服务对象 list: a term, or terms joined by 或 / 和 / 及 / 与 (`法人或其他组织`).
+fn service_objects(part: &str) -> Option<Vec<ServiceObject>> {
+    use ServiceObject::*;
+    if let Some(v) = ServiceObject::parse(part) {
+        return Some(vec![v]);
+    }
+    // Contracted compounds: 企事业单位 is 企业 and 事业单位.
+    match text::fold_key(part).as_str() {
+        "企事业单位" | "企事业法人" => return Some(vec![Enterprise, PublicInstitution]),
+        "机关企事业单位" | "机关企事业法人" => return Some(vec![Government, Enterprise, PublicInstitution]),
+        "机关事业单位" => return Some(vec![Government, PublicInstitution]),
+        _ => {}
+    }
+    let part = part.replace("或者", "或").replace("以及", "及");
+    let words: Vec<&str> = part.split(['或', '和', '及', '与']).filter(|w| !w.trim().is_empty()).collect();
+    if words.len() < 2 {
+        return None;
+    }
+    words.into_iter().map(ServiceObject::parse).collect()
+}
+
+fn list<T: PartialEq + Copy, P: ParsedParts<T>>(t: &str, parse: fn(&str) -> P, out: &mut Vec<T>) -> Option<ValueProblem> {
     let mut unknown = Vec::new();
     for part in text::split_list(t) {
-        match parse(part) {
-            Some(v) if !out.contains(&v) => out.push(v),
-            Some(_) => {}
+        match parse(part).parts() {
+            Some(vs) => {
+                for v in vs {
+                    if !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+            }
             None => unknown.push(part.to_string()),
         }
     }
@@ -225,6 +251,24 @@ fn list<T: PartialEq + Copy>(t: &str, parse: fn(&str) -> Option<T>, out: &mut Ve
         Some(ValueProblem::Unreadable(t.to_string()))
     } else {
         Some(ValueProblem::PartlyUnreadable(unknown))
+    }
+}
+
+/// What a list part parser returns: one value or several, or nothing.
+trait ParsedParts<T> {
+    /// The values read, `None` when the part was not readable.
+    fn parts(self) -> Option<Vec<T>>;
+}
+
+impl<T> ParsedParts<T> for Option<T> {
+    fn parts(self) -> Option<Vec<T>> {
+        self.map(|v| vec![v])
+    }
+}
+
+impl<T> ParsedParts<T> for Option<Vec<T>> {
+    fn parts(self) -> Option<Vec<T>> {
+        self
     }
 }
 
@@ -280,6 +324,12 @@ mod tests {
         assert_eq!(apply(&mut it, Field::Instant, &t("即办件")), None);
         assert_eq!(it.instant, Some(true));
         assert_eq!(apply(&mut it, Field::ServiceObject, &t("自然人^外星人")), Some(ValueProblem::PartlyUnreadable(vec!["外星人".into()])));
+        let mut so = Item::default();
+        assert_eq!(apply(&mut so, Field::ServiceObject, &t("公民、法人或者其他组织")), None);
+        assert_eq!(so.service_object, vec![ServiceObject::NaturalPerson, ServiceObject::Enterprise, ServiceObject::OtherOrganization]);
+        let mut so = Item::default();
+        assert_eq!(apply(&mut so, Field::ServiceObject, &t("企事业单位")), None);
+        assert_eq!(so.service_object, vec![ServiceObject::Enterprise, ServiceObject::PublicInstitution]);
         assert_eq!(it.service_object, vec![ServiceObject::NaturalPerson]);
         assert_eq!(apply(&mut it, Field::Name, &t("  ＡＢＣ证明　")), None);
         assert_eq!(it.name.as_deref(), Some("ABC证明"));
