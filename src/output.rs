@@ -168,7 +168,14 @@ pub fn write_atomic(target: &Path, write: impl FnOnce(&mut OutputWriter<'_>) -> 
     let io = |e| OutputError::Io(target.to_path_buf(), e);
     let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
-    clean_stale(dir);
+    // Once per folder and run: `ingest -o` writes thousands of files into one.
+    static CLEANED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    if let Ok(mut cleaned) = CLEANED.lock()
+        && !cleaned.iter().any(|d| d == dir)
+    {
+        cleaned.push(dir.to_path_buf());
+        clean_stale(dir);
+    }
     // The process id in the name tells a later run whether the writer is still alive.
     let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
     let mut tmp = tempfile::Builder::new().prefix(&prefix).suffix(TEMP_SUFFIX).tempfile_in(dir).map_err(io)?;

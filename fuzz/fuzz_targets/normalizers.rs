@@ -16,7 +16,10 @@ fuzz_target!(|s: &str| {
     let _ = code::code_from_text(s);
     let _ = text::clean(s);
     let _ = text::fold_header(s);
-    let _ = text::compare_key(s);
+    let _ = text::fold_key(s);
+    let _ = text::fold_all(s);
+    let _ = text::strip_markers(s);
+    let _ = text::split_brackets(s);
     let _ = text::split_list(s).count();
     let _ = text::says_none(s);
     let _ = ItemType::parse(s);
