@@ -589,6 +589,13 @@ fn control_characters_are_escaped_in_human_and_github_output() {
     let out = Command::new(bin()).current_dir(dir.path()).args(["ingest", "--format", "ndjson", "esc.csv"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains('\u{1b}'), "{err:?}");
+    // stats and diff print values to the terminal too.
+    std::fs::write(dir.path().join("old.csv"), valid_list()).unwrap();
+    for args in [&["stats", "esc.csv"][..], &["diff", "old.csv", "esc.csv"]] {
+        let out = Command::new(bin()).current_dir(dir.path()).args(args).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{args:?}: {text:?}");
+    }
 }
 
 /// Own-format YAML with the given provenance file and sheet.

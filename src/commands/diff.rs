@@ -54,9 +54,10 @@ pub fn run(args: &DiffArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> R
     }
     let d = crate::diff::diff(&old, &new);
     let text = match args.format {
-        DiffFormat::Human => render_human(&d, lang),
+        // Control characters in values would reach the terminal.
+        DiffFormat::Human => crate::output::visible(&render_human(&d, lang)).into_owned(),
         DiffFormat::Json => render_json(&d, lang),
-        DiffFormat::Md => render_md(&d, lang),
+        DiffFormat::Md => crate::output::visible(&render_md(&d, lang)).into_owned(),
         DiffFormat::Xlsx => {
             let target = args.output.as_deref().unwrap_or(Path::new("diff.xlsx"));
             crate::output::guard(target, &inputs).map_err(|e| e.render(lang))?;

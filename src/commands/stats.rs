@@ -44,9 +44,10 @@ pub fn run(args: &StatsArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
     let (items, config) = read_items(&args.input, config, lang, quiet)?;
     let stats = crate::stats::compute(items.iter(), &jurisdiction_names(&config));
     let out = match args.format {
-        StatsFormat::Human => render_human(&stats, lang),
+        // Control characters in department names would reach the terminal.
+        StatsFormat::Human => crate::output::visible(&render_human(&stats, lang)).into_owned(),
         StatsFormat::Json => render_json(&stats, lang),
-        StatsFormat::Md => render_md(&stats, lang),
+        StatsFormat::Md => crate::output::visible(&render_md(&stats, lang)).into_owned(),
     };
     print!("{out}");
     Ok(crate::EXIT_OK)
