@@ -191,7 +191,7 @@ impl Policy {
 /// so that a file of garbage rows costs bounded memory. A summary finding
 /// ([`Msg::FindingsCapped`]) stands for the findings left out; one passed to [`Cap::admit`]
 /// (from a worker that capped a file already) adds its count instead of being listed.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Cap {
     limit: u64,
     listed: std::collections::HashMap<CapKey, u64>,
@@ -204,7 +204,7 @@ type CapKey = (Option<Arc<str>>, &'static str);
 impl Cap {
     /// A cap of `limit` findings per rule per file.
     pub fn new(limit: u64) -> Cap {
-        Cap { limit, ..Cap::default() }
+        Cap { limit, listed: std::collections::HashMap::new(), left_out: BTreeMap::new() }
     }
 
     /// Whether to keep `f`; a finding not kept is counted.
@@ -244,11 +244,17 @@ impl Cap {
 }
 
 /// Collects findings through the policy.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Sink {
     policy: Policy,
     cap: Cap,
     findings: Vec<Finding>,
+}
+
+impl Default for Sink {
+    fn default() -> Self {
+        Sink::new(Policy::default())
+    }
 }
 
 impl Sink {
@@ -282,7 +288,8 @@ impl Sink {
     /// The findings, with one summary per rule and file past the cap, sorted once by file,
     /// sheet, row, column and code.
     pub fn finish(mut self) -> Vec<Finding> {
-        self.findings.extend(std::mem::take(&mut self.cap).summaries());
+        let cap = std::mem::replace(&mut self.cap, Cap::new(0));
+        self.findings.extend(cap.summaries());
         self.findings.sort_by(|a, b| {
             let key = |f: &Finding| {
                 (
