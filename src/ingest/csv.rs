@@ -222,15 +222,52 @@ impl Run {
 /// One record being read: its fields' bytes (each cut at the field limit) and their ends.
 #[derive(Default)]
 struct Record {
-    /// Room the parser writes into; `bytes[..used]` holds the record's fields.
+    /// The record's fields, each cut at the field limit (plus three bytes, to cut UTF-8 at a
+    /// character boundary later).
     bytes: Vec<u8>,
-    used: usize,
     /// (end offset in `bytes`, the field's full length, its 0-based column).
     fields: Vec<(usize, usize, u32)>,
     /// The current field's full length so far.
     len: usize,
     /// The current field's column.
     column: u64,
+    /// How many bytes of the record the parser has written so far (its `ends` count from here).
+    pos: usize,
+}
+
+impl Record {
+    /// Takes bytes of the current field: kept up to the limit, counted beyond it. A value
+    /// past the last column read stops reading.
+    fn take(&mut self, seg: &[u8], max_field: usize, limits: &CsvLimits, row: u64) -> Result<(), Reason> {
+        if seg.is_empty() {
+            return Ok(());
+        }
+        if self.column >= limits.max_columns {
+            return Err(Reason::ColumnLimit { row, columns: self.column + 1, limit: limits.max_columns });
+        }
+        let kept = self.bytes.len() - self.fields.last().map_or(0, |f| f.0);
+        let room = max_field.saturating_add(3).saturating_sub(kept);
+        self.bytes.extend_from_slice(&seg[..seg.len().min(room)]);
+        self.len = self.len.saturating_add(seg.len());
+        Ok(())
+    }
+
+    /// Ends the current field.
+    fn end_field(&mut self, limits: &CsvLimits) {
+        if self.column < limits.max_columns {
+            self.fields.push((self.bytes.len(), self.len, self.column as u32));
+        }
+        self.len = 0;
+        self.column += 1;
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.fields.clear();
+        self.len = 0;
+        self.column = 0;
+        self.pos = 0;
+    }
 }
 
 fn parse_with<R: Read>(
@@ -246,6 +283,7 @@ fn parse_with<R: Read>(
     let mut core = csv_core::ReaderBuilder::new().delimiter(delim).build();
     let mut input = vec![0u8; 1 << 16];
     let mut out = vec![0u8; 1 << 16];
+    let mut ends = vec![0usize; 1 << 10];
     let (mut start, mut end, mut eof) = (0usize, 0usize, false);
     let mut run = Run::default();
     let mut number = 0u64;
@@ -283,47 +321,32 @@ fn parse_with<R: Read>(
             }
             at_record_start = false;
         }
-        // The parser writes into the record's own buffer while the field is within the limit
-        // (plus three bytes, to cut UTF-8 at a character boundary), past it into a scratch
-        // buffer whose bytes are dropped.
-        let kept = rec.used - rec.fields.last().map_or(0, |f| f.0);
-        let room = max_field.saturating_add(3).saturating_sub(kept).min(1 << 16);
-        let (result, nin, nout) = if rec.column < limits.max_columns && room > 0 {
-            if rec.bytes.len() < rec.used + room {
-                rec.bytes.resize(rec.used + room, 0);
-            }
-            let r = core.read_field(&input[start..end], &mut rec.bytes[rec.used..rec.used + room]);
-            rec.used += r.2;
-            r
-        } else {
-            let r = core.read_field(&input[start..end], &mut out);
-            if rec.column >= limits.max_columns && r.2 > 0 {
-                // A value beyond the last column read: stop rather than hold the rest of the row.
-                return Err(Reason::ColumnLimit { row: number, columns: rec.column + 1, limit: limits.max_columns });
-            }
-            r
-        };
+        // The parser writes the record's bytes into `out`, a block at a time, and where each
+        // field ends (counted from the record's start) into `ends`; the bytes are handed to
+        // their fields, which keep them up to the limit.
+        let (result, nin, nout, nend) = core.read_record(&input[start..end], &mut out, &mut ends);
         run.feed(&input[start..start + nin]);
         start += nin;
-        rec.len = rec.len.saturating_add(nout);
+        let mut from = 0;
+        for &e in &ends[..nend] {
+            let to = e - rec.pos;
+            rec.take(&out[from..to], max_field, limits, number)?;
+            rec.end_field(limits);
+            from = to;
+        }
+        rec.take(&out[from..nout], max_field, limits, number)?;
+        rec.pos += nout;
         match result {
-            csv_core::ReadFieldResult::InputEmpty | csv_core::ReadFieldResult::OutputFull => {}
-            csv_core::ReadFieldResult::Field { record_end } => {
-                if rec.column < limits.max_columns {
-                    rec.fields.push((rec.used, rec.len, rec.column as u32));
-                }
-                rec.len = 0;
-                rec.column += 1;
-                if record_end {
-                    let row = u32::try_from(number).unwrap_or(u32::MAX);
-                    on_row(decode_record(&rec, row, enc, max_field, issues));
-                    rec.used = 0;
-                    rec.fields.clear();
-                    rec.column = 0;
-                    at_record_start = true;
-                }
+            csv_core::ReadRecordResult::InputEmpty
+            | csv_core::ReadRecordResult::OutputFull
+            | csv_core::ReadRecordResult::OutputEndsFull => {}
+            csv_core::ReadRecordResult::Record => {
+                let row = u32::try_from(number).unwrap_or(u32::MAX);
+                on_row(decode_record(&rec, row, enc, max_field, issues));
+                rec.clear();
+                at_record_start = true;
             }
-            csv_core::ReadFieldResult::End => return Ok(()),
+            csv_core::ReadRecordResult::End => return Ok(()),
         }
     }
 }
