@@ -499,6 +499,9 @@ fn build_item(mut row: Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str
             continue;
         }
         if let Some(p) = normalize::apply_owned(&mut item, *f, cell) {
+            if let ValueProblem::Unreadable(raw) = &p {
+                item.unread.insert(*f, raw.clone());
+            }
             problems.push((*f, p));
         }
     }

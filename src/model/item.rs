@@ -269,6 +269,10 @@ pub struct Item {
     /// Columns that map to no field, by original header.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, String>,
+    /// The text as written of each value that could not be read (QD010), so that publications
+    /// show what the department wrote instead of a blank. Not serialized: the finding carries it.
+    #[serde(skip)]
+    pub unread: BTreeMap<Field, String>,
 }
 
 /// Serializes `level` as one string, or an array when a base entry names several levels.
