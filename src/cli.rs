@@ -45,6 +45,8 @@ pub enum Command {
     Export(ExportArgs),
     /// 生成空白填报模板 (a blank departmental template).
     Template(TemplateArgs),
+    /// 生成给领导看的 HTML 报告 (a self-contained HTML report).
+    Report(ReportArgs),
     /// 显示规则说明 (a rule's documentation).
     Explain {
         /// Rule code (QD101) or name (credit-code).
@@ -208,6 +210,17 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// The workbook to write.
+    #[arg(long, short = 'o', required = true)]
+    pub output: PathBuf,
+}
+
+/// `qingdan report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The HTML file to write.
     #[arg(long, short = 'o', required = true)]
     pub output: PathBuf,
 }

@@ -1,6 +1,8 @@
 //! The message catalog: every sentence a person reads, in Simplified Chinese (default) and
 //! English (`--lang en`). Rules and readers build a [`Msg`] with its arguments; reporters render it.
 
+pub mod report;
+
 use crate::model::field::Field;
 
 /// The language of messages.

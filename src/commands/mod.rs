@@ -7,6 +7,7 @@ pub mod generate;
 pub mod info;
 pub mod ingest;
 pub mod load;
+pub mod report;
 pub mod stats;
 pub mod template;
 pub mod template_form;
@@ -27,6 +28,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Template(a) => template::run(&a, lang),
         Command::Diff(a) => diff::run(&a, cli.config.as_deref(), lang, cli.quiet),
         Command::Stats(a) => stats::run(&a, cli.config.as_deref(), lang, cli.quiet),
+        Command::Report(a) => report::run(&a, cli.config.as_deref(), lang, cli.quiet),
     };
     match result {
         Ok(code) => code,
