@@ -179,6 +179,9 @@ pub struct DiffArgs {
     /// Output file (required for xlsx).
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// Also report changes of separators only (line breaks vs ；) in list-like fields.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Output formats of `stats`.
