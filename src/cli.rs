@@ -204,6 +204,10 @@ pub struct StatsArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: StatsFormat,
+    /// Human format: every scope in full (numerators, denominators, targets, counts) instead of
+    /// one compact table.
+    #[arg(long)]
+    pub long: bool,
 }
 
 /// `qingdan export`.
