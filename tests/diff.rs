@@ -24,7 +24,10 @@ fn json_lists_added_removed_and_changed_fields() {
     let (out, _, code) = diff(&["--format", "json"]);
     assert_eq!(code, 0, "diff exits 0 whatever the differences");
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["summary"], serde_json::json!({"added": 1, "removed": 1, "changed": 2, "unchanged": 1, "only_in_guide": 0, "back_in_list": 0}));
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"added": 1, "removed": 1, "changed": 2, "unchanged": 1, "only_in_guide": 0, "back_in_list": 0})
+    );
     assert_eq!(keys(&v["added"]), ["IMPL-D"]);
     assert_eq!(keys(&v["removed"]), ["IMPL-B"]);
     assert_eq!(keys(&v["changed"]), ["IMPL-A", "000172004000@150202000000"]);
@@ -82,7 +85,10 @@ fn identical_versions_have_no_changes() {
     let out = Command::cargo_bin("qingdan").unwrap().args(["diff", OLD, OLD, "--quiet", "-f", "json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["summary"], serde_json::json!({"added": 0, "removed": 0, "changed": 0, "unchanged": 4, "only_in_guide": 0, "back_in_list": 0}));
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"added": 0, "removed": 0, "changed": 0, "unchanged": 4, "only_in_guide": 0, "back_in_list": 0})
+    );
 }
 
 #[test]
@@ -194,7 +200,15 @@ fn guided_versions() -> (tempfile::TempDir, [String; 4]) {
 }
 
 fn diff_dirs(dir: &std::path::Path, extra: &[&str]) -> String {
-    let out = Command::cargo_bin("qingdan").unwrap().arg("--quiet").arg("diff").arg(dir.join("old")).arg(dir.join("new")).args(extra).output().unwrap();
+    let out = Command::cargo_bin("qingdan")
+        .unwrap()
+        .arg("--quiet")
+        .arg("diff")
+        .arg(dir.join("old"))
+        .arg(dir.join("new"))
+        .args(extra)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
@@ -259,5 +273,5 @@ fn locations_are_cells_and_every_format_summarises_per_jurisdiction() {
     assert_eq!(by.get_value((1, 0)).map(|d| d.to_string()), Some("东河区 150202000000".into()));
     let changes = wb.worksheet_range("变更明细").unwrap();
     assert!(changes.rows().any(|r| r.get(9).map(|d| d.to_string()) == Some(cell.clone())), "新版位置 {cell}");
-    assert!(changes.rows().any(|r| r[0].to_string() == "移出清单"));
+    assert!(changes.rows().any(|r| r[0] == "移出清单"));
 }

@@ -22,7 +22,11 @@ fn export(out: &Path) {
 }
 
 fn stats_json() -> Value {
-    let o = assert_cmd::cargo::cargo_bin_cmd!("qingdan").current_dir(root()).args(["--quiet", "stats", EXAMPLE, "--format", "json"]).output().unwrap();
+    let o = assert_cmd::cargo::cargo_bin_cmd!("qingdan")
+        .current_dir(root())
+        .args(["--quiet", "stats", EXAMPLE, "--format", "json"])
+        .output()
+        .unwrap();
     assert!(o.status.success());
     serde_json::from_slice(&o.stdout).unwrap()
 }
@@ -201,12 +205,8 @@ fn statistics_sheets_carry_the_same_indicators_and_targets_as_stats_json() {
             .find(|r| text(range.get_value((*r, 0))) == code && (name.is_empty() || text(range.get_value((*r, 1))) == name))
             .unwrap_or_else(|| panic!("no row {code} {name}"))
     };
-    let mut groups: Vec<(String, String, &Value)> = json["jurisdictions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| (g["code"].as_str().unwrap().to_string(), String::new(), g))
-        .collect();
+    let mut groups: Vec<(String, String, &Value)> =
+        json["jurisdictions"].as_array().unwrap().iter().map(|g| (g["code"].as_str().unwrap().to_string(), String::new(), g)).collect();
     groups.push((String::new(), "合计".into(), &json["all"]));
     let mut targets = 0;
     for (code, name, g) in groups {
@@ -232,7 +232,11 @@ fn statistics_sheets_carry_the_same_indicators_and_targets_as_stats_json() {
             }
         }
         let c = &g["counts"];
-        for (label, n) in [("告知承诺事项", &c["notify_commit"]["count"]), ("容缺受理事项", &c["tolerance"]["count"]), ("全市通办事项", &c["cross_area"]["count"])] {
+        for (label, n) in [
+            ("告知承诺事项", &c["notify_commit"]["count"]),
+            ("容缺受理事项", &c["tolerance"]["count"]),
+            ("全市通办事项", &c["cross_area"]["count"]),
+        ] {
             assert_eq!(number(sheet.get_value((row, column(&sheet, label)))), n.as_f64(), "{code} {label}");
         }
         assert_eq!(number(sheet.get_value((row, column(&sheet, "一件事主题")))), c["one_thing_bundles"].as_f64());
@@ -266,7 +270,9 @@ fn public_catalog_sheets_have_the_public_columns_numbered_from_one() {
         let p = wb.worksheet_range(&format!("{level}公开目录")).unwrap();
         let data = wb.worksheet_range(&format!("{level}事项目录")).unwrap();
         let headers: Vec<String> = (0..p.width() as u32).map(|c| text(p.get_value((0, c)))).collect();
-        for h in ["序号", "事项名称", "事项类型", "实施主体", "设定依据", "行使层级", "法定办结时限", "承诺办结时限", "是否收费", "网办地址"] {
+        for h in
+            ["序号", "事项名称", "事项类型", "实施主体", "设定依据", "行使层级", "法定办结时限", "承诺办结时限", "是否收费", "网办地址"]
+        {
             assert!(headers.iter().any(|x| x == h), "{level}: no {h}");
         }
         assert!(headers.len() <= 13, "prints legibly: few columns");
@@ -376,12 +382,8 @@ fn the_example_export_prints_on_few_landscape_pages() {
         per_sheet.insert(name.clone(), end - start);
     }
     let mut wb: Xlsx<_> = open_workbook(exported()).unwrap();
-    let items: usize = wb
-        .sheet_names()
-        .iter()
-        .filter(|s| s.ends_with("事项目录"))
-        .map(|s| wb.worksheet_range(s).unwrap().height() - 1)
-        .sum();
+    let items: usize =
+        wb.sheet_names().iter().filter(|s| s.ends_with("事项目录")).map(|s| wb.worksheet_range(s).unwrap().height() - 1).sum();
     for sheet in wb.sheet_names() {
         assert!(per_sheet.get(&sheet).is_some_and(|n| *n >= 1), "{sheet} prints: {per_sheet:?}");
     }

@@ -123,9 +123,11 @@ fn the_page_is_self_contained_and_escaped() {
     let en = report(&dir.path().join("report.html"), "en");
     assert!(en.contains("Government service catalog check report") && en.contains("lang=\"en\""));
     // Not an .html output: refused, nothing written.
-    let o = qingdan(&["report", EXAMPLE, "-o", "/tmp/qingdan-report-test.txt"]);
+    let txt = dir.path().join("报告.txt");
+    let o = qingdan(&["report", EXAMPLE, "-o", txt.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(!Path::new("/tmp/qingdan-report-test.txt").exists());
+    assert!(String::from_utf8_lossy(&o.stderr).contains(".html"));
+    assert!(!txt.exists());
 }
 
 #[test]
@@ -208,6 +210,18 @@ fn headless_chromium_renders_the_report_without_errors_and_with_the_numbers_of_c
     }
     for ((code, sev), n) in &by_jurisdiction {
         assert_eq!(ranking.get(&(code.clone(), sev.clone())), Some(&n.to_string()), "ranking {code} {sev}");
+    }
+
+    // Printed (as a person would, to PDF): A4 landscape pages.
+    let pdf = dir.path().join("报告.pdf");
+    let (_, log) = headless(browser, &page, &[format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer".to_string()]);
+    let bytes = std::fs::read(&pdf).unwrap_or_else(|e| panic!("no PDF ({e}): {log}"));
+    let text = String::from_utf8_lossy(&bytes);
+    let boxes: Vec<&str> = text.match_indices("/MediaBox").map(|(i, _)| &text[i..(i + 60).min(text.len())]).collect();
+    assert!(!boxes.is_empty());
+    for b in &boxes {
+        let nums: Vec<f64> = b[b.find('[').unwrap() + 1..b.find(']').unwrap()].split_whitespace().filter_map(|x| x.parse().ok()).collect();
+        assert!((nums[2] - 841.9).abs() < 1.5 && (nums[3] - 595.3).abs() < 1.5, "A4 landscape: {b}");
     }
 
     // A screenshot for people to look at.

@@ -11,8 +11,12 @@ fn stats(lang: &str, format: &str) -> String {
 }
 
 fn stats_with(lang: &str, format: &str, extra: &[&str]) -> String {
-    let out =
-        Command::cargo_bin("qingdan").unwrap().args(["--lang", lang, "stats", FIXTURE, "--quiet", "-f", format]).args(extra).output().unwrap();
+    let out = Command::cargo_bin("qingdan")
+        .unwrap()
+        .args(["--lang", lang, "stats", FIXTURE, "--quiet", "-f", format])
+        .args(extra)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }

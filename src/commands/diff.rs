@@ -11,8 +11,8 @@ use serde_json::json;
 use crate::cli::{DiffArgs, DiffFormat, InputArgs};
 use crate::diff::chars::{common_chars, marked, visible};
 use crate::diff::{Diff, FieldChange, ItemChange, ItemRef};
-use crate::i18n::report::Text;
 use crate::finding::Severity;
+use crate::i18n::report::Text;
 use crate::i18n::{Failure, Lang};
 use crate::ingest::csv::CsvEncoding;
 use crate::ingest::{Event, Layout};
@@ -218,7 +218,9 @@ pub fn render_human(d: &Diff, names: &BTreeMap<String, String>, lang: Lang) -> S
     for r in &d.removed {
         let _ = writeln!(out, "- {del} {} {}  [{}]", r.key, name_of(r), r.location());
     }
-    for (list, word, note) in [(&d.only_in_guide, Text::OnlyInGuide, Text::OnlyInGuideNote), (&d.back_in_list, Text::BackInList, Text::BackInListNote)] {
+    for (list, word, note) in
+        [(&d.only_in_guide, Text::OnlyInGuide, Text::OnlyInGuideNote), (&d.back_in_list, Text::BackInList, Text::BackInListNote)]
+    {
         for m in list {
             let _ = writeln!(
                 out,
@@ -255,9 +257,8 @@ pub fn render_human(d: &Diff, names: &BTreeMap<String, String>, lang: Lang) -> S
     if !d.is_empty() {
         out.push('\n');
         let (head, rows) = jurisdiction_rows(d, names, lang);
-        let widths: Vec<usize> = (0..head.len())
-            .map(|i| rows.iter().map(|r| display_width(&r[i])).chain([display_width(head[i])]).max().unwrap_or(0))
-            .collect();
+        let widths: Vec<usize> =
+            (0..head.len()).map(|i| rows.iter().map(|r| display_width(&r[i])).chain([display_width(head[i])]).max().unwrap_or(0)).collect();
         let _ = writeln!(out, "{}{colon}", Text::ByJurisdiction.get(lang));
         let line = |cells: Vec<String>| -> String {
             let padded: Vec<String> = cells
@@ -388,11 +389,20 @@ pub fn render_md(d: &Diff, names: &BTreeMap<String, String>, lang: Lang) -> Stri
         }
         out.push('\n');
     }
-    for (list, word, note) in [(&d.only_in_guide, Text::OnlyInGuide, Text::OnlyInGuideNote), (&d.back_in_list, Text::BackInList, Text::BackInListNote)] {
+    for (list, word, note) in
+        [(&d.only_in_guide, Text::OnlyInGuide, Text::OnlyInGuideNote), (&d.back_in_list, Text::BackInList, Text::BackInListNote)]
+    {
         if list.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "## {}\n\n{}\n\n| {key} | {name} | {div} | {} | {} |\n|---|---|---|---|---|", word.get(lang), note.get(lang), Text::OldLocation.get(lang), Text::NewLocation.get(lang));
+        let _ = writeln!(
+            out,
+            "## {}\n\n{}\n\n| {key} | {name} | {div} | {} | {} |\n|---|---|---|---|---|",
+            word.get(lang),
+            note.get(lang),
+            Text::OldLocation.get(lang),
+            Text::NewLocation.get(lang)
+        );
         for m in list {
             let _ = writeln!(
                 out,
@@ -455,7 +465,20 @@ pub fn render_xlsx(d: &Diff, names: &BTreeMap<String, String>, lang: Lang) -> Re
     let heads: [&str; 12] = if zh {
         ["变更类型", "编码", "事项名称", "行政区划代码", "字段", "修改前", "修改后", "差异", "旧版位置", "新版位置", "旧版文件", "新版文件"]
     } else {
-        ["change", "key", "item name", "division code", "field", "before", "after", "difference", "old location", "new location", "old file", "new file"]
+        [
+            "change",
+            "key",
+            "item name",
+            "division code",
+            "field",
+            "before",
+            "after",
+            "difference",
+            "old location",
+            "new location",
+            "old file",
+            "new file",
+        ]
     };
     for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &header)?;
@@ -478,7 +501,9 @@ pub fn render_xlsx(d: &Diff, names: &BTreeMap<String, String>, lang: Lang) -> Re
             row += 1;
         }
     }
-    for (list, word, note) in [(&d.only_in_guide, Text::OnlyInGuide, Text::OnlyInGuideNote), (&d.back_in_list, Text::BackInList, Text::BackInListNote)] {
+    for (list, word, note) in
+        [(&d.only_in_guide, Text::OnlyInGuide, Text::OnlyInGuideNote), (&d.back_in_list, Text::BackInList, Text::BackInListNote)]
+    {
         for m in list {
             ws.write_string_with_format(row, 0, word.get(lang), &moved_fmt)?;
             ws.write_string_with_format(row, 1, &m.new.key, &moved_fmt)?;

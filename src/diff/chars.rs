@@ -25,14 +25,12 @@ pub fn char_diff(a: &str, b: &str) -> Vec<Seg> {
     let suf = a[pre..].iter().rev().zip(b[pre..].iter().rev()).take_while(|(x, y)| x == y).count();
     let (am, bm) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
     let mut out: Vec<Seg> = Vec::new();
-    let push = |out: &mut Vec<Seg>, seg: Seg| {
-        match (out.last_mut(), &seg) {
-            (Some(Seg::Same(x)), Seg::Same(y)) | (Some(Seg::Del(x)), Seg::Del(y)) | (Some(Seg::Ins(x)), Seg::Ins(y)) => x.push_str(y),
-            _ => {
-                let empty = matches!(&seg, Seg::Same(s) | Seg::Del(s) | Seg::Ins(s) if s.is_empty());
-                if !empty {
-                    out.push(seg)
-                }
+    let push = |out: &mut Vec<Seg>, seg: Seg| match (out.last_mut(), &seg) {
+        (Some(Seg::Same(x)), Seg::Same(y)) | (Some(Seg::Del(x)), Seg::Del(y)) | (Some(Seg::Ins(x)), Seg::Ins(y)) => x.push_str(y),
+        _ => {
+            let empty = matches!(&seg, Seg::Same(s) | Seg::Del(s) | Seg::Ins(s) if s.is_empty());
+            if !empty {
+                out.push(seg)
             }
         }
     };
@@ -46,8 +44,11 @@ pub fn char_diff(a: &str, b: &str) -> Vec<Seg> {
         let mut lcs = vec![0u32; (n + 1) * (m + 1)];
         for i in (0..n).rev() {
             for j in (0..m).rev() {
-                lcs[i * (m + 1) + j] =
-                    if am[i] == bm[j] { lcs[(i + 1) * (m + 1) + j + 1] + 1 } else { lcs[(i + 1) * (m + 1) + j].max(lcs[i * (m + 1) + j + 1]) };
+                lcs[i * (m + 1) + j] = if am[i] == bm[j] {
+                    lcs[(i + 1) * (m + 1) + j + 1] + 1
+                } else {
+                    lcs[(i + 1) * (m + 1) + j].max(lcs[i * (m + 1) + j + 1])
+                };
             }
         }
         let (mut i, mut j) = (0, 0);

@@ -246,7 +246,11 @@ pub struct Diff {
 impl Diff {
     /// Whether the versions hold the same items with the same values.
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty() && self.only_in_guide.is_empty() && self.back_in_list.is_empty()
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.changed.is_empty()
+            && self.only_in_guide.is_empty()
+            && self.back_in_list.is_empty()
     }
 
     /// Counts per division code (`""` for items without one), by code.

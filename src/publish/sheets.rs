@@ -157,8 +157,11 @@ fn write_text(ws: &mut Worksheet, row: u32, col: u16, text: &str, wrap: &Format)
 #[derive(Debug, Default)]
 pub struct Annotations {
     names: BTreeMap<String, String>,
-    problems: HashMap<(Arc<str>, Option<Arc<str>>, u32), Vec<(&'static str, Option<Field>)>>,
+    problems: HashMap<RowKey, Vec<(&'static str, Option<Field>)>>,
 }
+
+/// A source row: file, sheet, 1-based row.
+type RowKey = (Arc<str>, Option<Arc<str>>, u32);
 
 impl Annotations {
     /// Names by division code (config and bundled table) and the findings of the check; infos
@@ -582,7 +585,13 @@ pub fn stats_sheet(wb: &mut Workbook, title: &str, stats: &Stats) -> Result<(), 
         chart.title().set_name("便利化指标（按行政区划）");
         for (i, _) in Indicator::ALL.iter().enumerate() {
             let col = 4 + i as u16;
-            chart.add_series().set_name((STATS_SHEET, 0, col)).set_categories((STATS_SHEET, 1, 1, rows, 1)).set_values((STATS_SHEET, 1, col, rows, col));
+            chart.add_series().set_name((STATS_SHEET, 0, col)).set_categories((STATS_SHEET, 1, 1, rows, 1)).set_values((
+                STATS_SHEET,
+                1,
+                col,
+                rows,
+                col,
+            ));
         }
         chart.y_axis().set_num_format("0%").set_min(0).set_max(1);
         // Sized to print whole on one landscape A4 page, which starts at the chart.
@@ -765,9 +774,9 @@ mod tests {
         let refs: Vec<&Item> = items.iter().collect();
         let mut wb = Workbook::new();
         // Header plus two items per sheet.
-        items_sheet(&mut wb, "县级事项目录", &items, 3).unwrap();
+        items_sheet(&mut wb, "县级事项目录", "目录", &items, 3, &Annotations::default()).unwrap();
         // Each guide block: title, 3 elements, blank = 5 rows; header plus two blocks per sheet.
-        guide_sheet(&mut wb, &refs, 11).unwrap();
+        guide_sheet(&mut wb, "办事指南", &refs, 11).unwrap();
         let bytes = save(&mut wb);
         let mut x: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
         assert_eq!(x.sheet_names(), ["县级事项目录", "县级事项目录 (2)", "县级事项目录 (3)", "办事指南", "办事指南 (2)", "办事指南 (3)"]);
@@ -790,7 +799,7 @@ mod tests {
         let items: Vec<Item> = (0..MAX_PAGE_BREAKS + 10).map(item).collect();
         let refs: Vec<&Item> = items.iter().collect();
         let mut wb = Workbook::new();
-        guide_sheet(&mut wb, &refs, EXCEL_MAX_ROWS).unwrap();
+        guide_sheet(&mut wb, "办事指南", &refs, EXCEL_MAX_ROWS).unwrap();
         let bytes = save(&mut wb);
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
         let mut xml = String::new();

@@ -268,12 +268,8 @@ fn heat_map(inputs: &Inputs, lang: Lang, limits: Limits) -> Markup {
 /// The rows (most problems first, then base order) and columns (by level, then code) shown, and
 /// how many of each are not.
 fn matrix_view(m: &Matrix, limits: Limits) -> (Vec<&ItemRow>, Vec<&str>, usize, usize) {
-    let mut rows: Vec<(usize, usize, &ItemRow)> = m
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.cells.values().filter(|c| **c != MCell::Claimed).count(), i, r))
-        .collect();
+    let mut rows: Vec<(usize, usize, &ItemRow)> =
+        m.items.iter().enumerate().map(|(i, r)| (r.cells.values().filter(|c| **c != MCell::Claimed).count(), i, r)).collect();
     rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let hidden_rows = rows.len().saturating_sub(limits.matrix_rows);
     let mut shown: Vec<(usize, &ItemRow)> = rows.into_iter().take(limits.matrix_rows).map(|(_, i, r)| (i, r)).collect();
@@ -312,8 +308,8 @@ fn group_code(g: &Group) -> &str {
     }
 }
 
-const LABEL_W: f64 = 150.0;
-const BAR_W: f64 = 300.0;
+const LABEL_W: f64 = 140.0;
+const BAR_W: f64 = 260.0;
 const ROW_H: f64 = 16.0;
 
 fn chart(ind: Indicator, groups: &[&Group], names: &BTreeMap<String, String>, lang: Lang) -> Markup {
@@ -435,7 +431,8 @@ fn findings(inputs: &Inputs, lang: Lang, limits: Limits) -> Markup {
     let hidden = all.len() - listed.len();
     let distinct = |key: fn(&Finding) -> String| -> Vec<String> { listed.iter().map(key).collect::<BTreeSet<_>>().into_iter().collect() };
     let rules = distinct(|f| f.rule.to_string());
-    let severities: Vec<&str> = ["error", "warning", "info"].into_iter().filter(|s| listed.iter().any(|f| f.severity.as_str() == *s)).collect();
+    let severities: Vec<&str> =
+        ["error", "warning", "info"].into_iter().filter(|s| listed.iter().any(|f| f.severity.as_str() == *s)).collect();
     let jurisdictions = distinct(|f| f.jurisdiction.clone().unwrap_or_default());
     let files = distinct(|f| f.location.file.as_deref().unwrap_or_default().to_string());
     let summary = |rule: &str| crate::rules::registry::find(rule).map(|m| m.summary(lang)).unwrap_or_default();
@@ -504,7 +501,8 @@ mod tests {
         let report = Report { findings, summary: Summary::default(), consistency: None };
         let stats = crate::stats::compute(std::iter::empty(), &BTreeMap::new());
         let names = BTreeMap::new();
-        let out = render_with(&Inputs { report: &report, stats: &stats, names: &names }, Lang::Zh, Limits { findings: 2, ..Limits::default() });
+        let out =
+            render_with(&Inputs { report: &report, stats: &stats, names: &names }, Lang::Zh, Limits { findings: 2, ..Limits::default() });
         assert!(!out.contains("<script>alert"), "escaped");
         assert!(out.contains("&lt;script&gt;"));
         assert!(out.contains("data-key=\"findings_not_shown\">3 "), "3 not shown");
