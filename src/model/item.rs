@@ -269,9 +269,9 @@ pub struct Item {
     /// Columns that map to no field, by original header.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, String>,
-    /// The text as written of each value that could not be read (QD010), so that publications
-    /// show what the department wrote instead of a blank. Not serialized: the finding carries it.
-    #[serde(skip)]
+    /// The text as written of each value that could not be read (QD010), by field, so that
+    /// publications show what the department wrote instead of a blank.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unread: BTreeMap<Field, String>,
 }
 
