@@ -27,11 +27,13 @@ pub struct Limits {
     pub matrix_rows: usize,
     /// Jurisdictions (columns) in the heat map and bars per chart.
     pub jurisdictions: usize,
+    /// Rows of the ranking (the jurisdictions with the most problems).
+    pub ranking: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { findings: 2000, matrix_rows: 300, jurisdictions: 80 }
+        Limits { findings: 2000, matrix_rows: 300, jurisdictions: 80, ranking: 200 }
     }
 }
 
@@ -159,7 +161,7 @@ pub fn render_with(inputs: &Inputs, lang: Lang, limits: Limits) -> String {
                 (overview(inputs, lang))
                 (heat_map(inputs, lang, limits))
                 (indicators(inputs, lang, limits))
-                (ranking(inputs, lang))
+                (ranking(inputs, lang, limits))
                 (findings(inputs, lang, limits))
                 footer { (t(lang, Text::GeneratedBy)) " " (env!("CARGO_PKG_VERSION")) }
                 script { (PreEscaped(SCRIPT)) }
@@ -370,7 +372,7 @@ fn per_jurisdiction(findings: &[Finding]) -> BTreeMap<String, [usize; 3]> {
     out
 }
 
-fn ranking(inputs: &Inputs, lang: Lang) -> Markup {
+fn ranking(inputs: &Inputs, lang: Lang, limits: Limits) -> Markup {
     let mut counts = per_jurisdiction(&inputs.report.findings);
     for g in &inputs.stats.jurisdictions {
         counts.entry(group_code(g).to_string()).or_default();
@@ -378,6 +380,8 @@ fn ranking(inputs: &Inputs, lang: Lang) -> Markup {
     let mut rows: Vec<(String, [usize; 3])> = counts.into_iter().collect();
     rows.sort_by(|a, b| (b.1[0], b.1[1], b.1[2]).cmp(&(a.1[0], a.1[1], a.1[2])).then(a.0.cmp(&b.0)));
     let max = rows.iter().map(|r| r.1[0] + r.1[1]).max().unwrap_or(0).max(1);
+    let hidden = rows.len().saturating_sub(limits.ranking);
+    rows.truncate(limits.ranking);
     html! {
         section id="ranking" {
             h2 { (t(lang, Text::Ranking)) }
@@ -404,6 +408,9 @@ fn ranking(inputs: &Inputs, lang: Lang) -> Markup {
                         }
                     }
                 }
+            }
+            @if hidden > 0 {
+                p class="note" data-key="ranking_not_shown" { (hidden) " " (t(lang, Text::JurisdictionsNotShown)) }
             }
         }
     }
@@ -508,5 +515,44 @@ mod tests {
         assert!(out.contains("data-key=\"findings_not_shown\">3 "), "3 not shown");
         assert!(!out.contains("http://") || out.matches("http://").all(|_| true));
         assert!(!out.contains("src=\"http"), "no external resources");
+    }
+
+    #[test]
+    fn a_hundred_thousand_findings_stay_a_page_people_can_open() {
+        use crate::consistency::JurisdictionSummary;
+        let codes: Vec<String> = (0..1000).map(|i| format!("1502{:02}{:03}000", i % 90, i)).collect();
+        let findings: Vec<Finding> = (0..100_000)
+            .map(|i| {
+                let mut f = Finding::at_file("QD003", "清单.xlsx", Some("实施清单"), crate::i18n::Msg::NoHeaderRow);
+                f.jurisdiction = Some(codes[i % codes.len()].clone());
+                f
+            })
+            .collect();
+        let matrix = Matrix {
+            jurisdictions: codes
+                .iter()
+                .map(|c| JurisdictionSummary { code: c.clone(), name: None, level: None, items: 100, claimed: 1, missing: 1, deviating: 0 })
+                .collect(),
+            items: (0..2000)
+                .map(|i| ItemRow {
+                    basic_code: format!("{i:012}"),
+                    name: Some("事项".into()),
+                    levels: vec![],
+                    cells: codes.iter().map(|c| (c.clone(), if i % 7 == 0 { MCell::Missing } else { MCell::Claimed })).collect(),
+                })
+                .collect(),
+        };
+        let summary = Summary { items: 100_000, warnings: 100_000, ..Summary::default() };
+        let report = Report { findings, summary, consistency: Some(matrix) };
+        let stats = crate::stats::compute(std::iter::empty(), &BTreeMap::new());
+        let names = BTreeMap::new();
+        let out = render(&Inputs { report: &report, stats: &stats, names: &names }, Lang::Zh);
+        assert!(out.len() < 8_000_000, "{} bytes", out.len());
+        assert!(out.contains("data-key=\"findings_not_shown\">98000 "));
+        assert!(out.contains("data-key=\"matrix_rows_not_shown\">1700 "));
+        assert!(out.contains("data-key=\"matrix_columns_not_shown\">920 "));
+        assert!(out.contains("data-key=\"ranking_not_shown\">800 "));
+        // The rows kept are the ones with problems.
+        assert_eq!(out.matches("<td class=\"c-missing\"").count(), 80 * (2000_usize.div_ceil(7)).min(300));
     }
 }
