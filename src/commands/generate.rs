@@ -863,12 +863,24 @@ mod tests {
     #[test]
     fn deterministic_and_sized() {
         let dir = tempfile::tempdir().unwrap();
-        let args = |out: PathBuf| GenerateArgs { items: 1500, format: GenerateFormat::Csv, out, defect_rate: 0.05, seed: 9 };
+        let args =
+            |out: PathBuf| GenerateArgs { items: 1500, format: GenerateFormat::Csv, out, defect_rate: 0.05, seed: 9, one_file: false };
         let a = generate(&args(dir.path().join("a"))).unwrap();
         let b = generate(&args(dir.path().join("b"))).unwrap();
         assert_eq!(a.items, 1500);
         assert_eq!(a.defects, b.defects);
         let read = |p: &Path| std::fs::read(p.join("150200000000_包头市政务服务事项实施清单.csv")).unwrap();
         assert_eq!(read(&dir.path().join("a")), read(&dir.path().join("b")));
+    }
+
+    #[test]
+    fn one_file_holds_every_item() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("one");
+        let args = GenerateArgs { items: 1500, format: GenerateFormat::Csv, out: out.clone(), defect_rate: 0.05, seed: 9, one_file: true };
+        let stats = generate(&args).unwrap();
+        assert_eq!((stats.items, stats.files), (1500, 1));
+        let text = std::fs::read_to_string(out.join("政务服务事项实施清单.csv")).unwrap();
+        assert_eq!(text.lines().count(), 1501, "header and one line per item");
     }
 }
