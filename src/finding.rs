@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::i18n::Msg;
 use crate::model::field::Field;
-use crate::model::item::Item;
 
 /// How severe a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
@@ -50,7 +49,7 @@ pub struct Location {
 
 impl Location {
     /// The location of a field's cell in an item, falling back to the item's row.
-    pub fn of_field(item: &Item, field: Option<Field>) -> Location {
+    pub fn of_field(item: &crate::model::item::Item, field: Option<Field>) -> Location {
         Location::of_provenance(&item.provenance, field)
     }
 
@@ -103,43 +102,14 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding about an item's field (its cell when known).
-    pub fn at_item(rule: &'static str, item: &Item, field: Option<Field>, message: Msg) -> Finding {
-        Finding {
-            rule,
-            severity: crate::rules::registry::default_severity(rule),
-            field,
-            message,
-            location: Location::of_field(item, field),
-            item: item.label().map(str::to_string),
-            jurisdiction: item.division_code.clone(),
-            value: field.and_then(|f| item.display(f)).map(|v| truncate(&v, 300)),
-        }
-    }
-
-    /// A finding about a whole file (unreadable, no header).
-    pub fn at_file(rule: &'static str, file: &str, sheet: Option<&str>, message: Msg) -> Finding {
-        let mut location = Location::file(file);
-        location.sheet = sheet.map(Into::into);
-        Finding {
-            rule,
-            severity: crate::rules::registry::default_severity(rule),
-            field: None,
-            message,
-            location,
-            item: None,
-            jurisdiction: None,
-            value: None,
-        }
-    }
-
     /// The value to show under the cell reference, if any.
     pub fn value_shown(&self) -> Option<&str> {
         self.value.as_deref().filter(|v| !v.is_empty())
     }
 }
 
-fn truncate(s: &str, max: usize) -> String {
+/// `s` cut to `max` characters, with an ellipsis when cut.
+pub(crate) fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max).collect::<String>()) }
 }
 

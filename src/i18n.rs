@@ -13,6 +13,17 @@ pub enum Lang {
     En,
 }
 
+impl Field {
+    /// The label in the requested language (here, not in `model::field`, so that the field
+    /// dictionary does not depend on the message catalog).
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.label(),
+            Lang::En => self.label_en(),
+        }
+    }
+}
+
 /// A message with its arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {

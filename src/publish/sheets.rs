@@ -10,11 +10,11 @@
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::{Widths, field_note, header_format, wrap_format, wrapped_lines};
-use crate::commands::export::Indicators;
 use crate::finding::Finding;
 use crate::i18n::{Lang, word};
 use crate::model::field::{Field, Kind, MaterialField};
 use crate::model::item::Item;
+use crate::stats::jurisdictions::Indicators;
 
 /// Excel's limit on the rows of a worksheet.
 pub const EXCEL_MAX_ROWS: u32 = 1_048_576;

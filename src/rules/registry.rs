@@ -2,8 +2,10 @@
 //! stable code, a slug, a default severity, the stage that emits it, a one-line summary and the
 //! documentation `qingdan explain` prints, in both languages.
 
-use crate::finding::Severity;
-use crate::i18n::Lang;
+use crate::finding::{Finding, Location, Severity};
+use crate::i18n::{Lang, Msg};
+use crate::model::field::Field;
+use crate::model::item::Item;
 
 /// The stage of the pipeline that emits a rule's findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -425,6 +427,31 @@ pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
 /// The default severity of a code (Error for an unknown code, which tests forbid).
 pub fn default_severity(code: &str) -> Severity {
     find(code).map(|r| r.severity).unwrap_or(Severity::Error)
+}
+
+/// Findings are made here, where each code's default severity is known, so that `finding`
+/// (the home of [`Severity`]) does not depend on the registry.
+impl Finding {
+    /// A finding about an item's field (its cell when known).
+    pub fn at_item(rule: &'static str, item: &Item, field: Option<Field>, message: Msg) -> Finding {
+        Finding {
+            rule,
+            severity: default_severity(rule),
+            field,
+            message,
+            location: Location::of_field(item, field),
+            item: item.label().map(str::to_string),
+            jurisdiction: item.division_code.clone(),
+            value: field.and_then(|f| item.display(f)).map(|v| crate::finding::truncate(&v, 300)),
+        }
+    }
+
+    /// A finding about a whole file (unreadable, no header).
+    pub fn at_file(rule: &'static str, file: &str, sheet: Option<&str>, message: Msg) -> Finding {
+        let mut location = Location::file(file);
+        location.sheet = sheet.map(Into::into);
+        Finding { rule, severity: default_severity(rule), field: None, message, location, item: None, jurisdiction: None, value: None }
+    }
 }
 
 #[cfg(test)]
