@@ -39,6 +39,9 @@ pub enum Msg {
     DuplicateHeader { header: String, first: String },
     /// A table has a header but no item rows.
     EmptyTable,
+    /// Required fields have no column in a table; `unmapped` lists its unmapped headers
+    /// (`H 实施机关统一社会信用代码`) as candidates.
+    MissingColumns { fields: Vec<Field>, unmapped: Vec<String> },
     /// A value could not be read as the field's kind.
     ValueUnreadable { field: Field, raw: String },
     /// Part of a list could not be read.
@@ -142,6 +145,14 @@ impl Msg {
                 } else {
                     "the table has a header but no item rows".into()
                 }
+            }
+            MissingColumns { fields, unmapped } => {
+                let names: Vec<String> = fields.iter().map(f).collect();
+                let mut s = if zh { format!("表头中缺少：{}", join(&names)) } else { format!("no column for: {}", join(&names)) };
+                if !unmapped.is_empty() {
+                    s.push_str(&if zh { format!("（未对应的列：{}）", join(unmapped)) } else { format!(" (unmapped columns: {})", join(unmapped)) });
+                }
+                s
             }
             ValueUnreadable { field, raw } => {
                 if zh {

@@ -121,7 +121,8 @@ pub fn build_report_keeping(
         sink.extend(compare_guides(&inputs, &codes));
     }
     sink.extend(cross);
-    let findings = sink.finish();
+    let mut findings = sink.finish();
+    crate::rules::registry::apply_precedence(&mut findings);
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let summary = Summary {
         files: inputs.files.len(),

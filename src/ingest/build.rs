@@ -239,6 +239,11 @@ impl TableBuilder {
                 }
             }
         }
+        if let TableKind::Items(catalog) = kind
+            && let Some(f) = missing_columns(&self.file, self.sheet.as_deref(), header, catalog, &sources)
+        {
+            emit(Event::Finding(f));
+        }
         Mapping { kind, fields, material_fields, extra, sources: Arc::new(sources), header_row: header.last_row }
     }
 
@@ -330,6 +335,31 @@ pub fn set_material_field(mat: &mut Material, mf: MaterialField, t: String) {
         MaterialField::Required => mat.required = normalize::boolean::parse_bool(&t).or_else(|| Some(!t.contains("非"))).unwrap_or(true),
         MaterialField::ELicense => mat.e_license = normalize::boolean::parse_bool(&t),
     }
+}
+
+/// QD006: one finding per table naming every required field without a column, with the
+/// table's unmapped headers as candidates (so a 500-row sheet without 主管部门 gives one finding,
+/// not 500 QD100; the registry's precedence drops those).
+fn missing_columns(
+    file: &str,
+    sheet: Option<&str>,
+    header: &Header,
+    catalog: CatalogKind,
+    sources: &BTreeMap<Field, FieldSource>,
+) -> Option<Finding> {
+    let fields: Vec<Field> = Field::ALL.iter().copied().filter(|f| f.required_in(catalog) && !sources.contains_key(f)).collect();
+    if fields.is_empty() {
+        return None;
+    }
+    let unmapped = header
+        .columns
+        .iter()
+        .filter(|c| c.target.is_none() && !c.header.trim().is_empty() && !is_sequence_header(&c.header))
+        .map(|c| format!("{} {}", crate::model::provenance::column_letters(c.index), c.header))
+        .collect();
+    let mut f = Finding::at_file("QD006", file, sheet, Msg::MissingColumns { fields, unmapped });
+    f.location.row = Some(header.last_row);
+    Some(f)
 }
 
 /// Whether a header only numbers rows (序号).

@@ -127,6 +127,21 @@ pub static RULES: &[RuleMeta] = &[
         help: ("确认是否提交了空模板", "check whether an empty template was submitted"),
     },
     RuleMeta {
+        code: "QD006",
+        name: "missing-column",
+        severity: Error,
+        stage: Read,
+        summary: ("表头缺少必填字段的列", "a required field has no column"),
+        doc: (
+            "表头中没有必填要素的列时，每张表报告一次（列出缺少的字段和未对应的列），不再对每一行报告缺少必填要素（QD100）。",
+            "When a table has no column for a required element, this is reported once per table (naming the missing fields and the unmapped columns) instead of QD100 on every row.",
+        ),
+        help: (
+            "补充该列，或把未对应的列改为标准表头，或在 qingdan.yaml 的 aliases 中登记本地表头",
+            "add the column, rename an unmapped column to the canonical header, or register the local header under aliases in qingdan.yaml",
+        ),
+    },
+    RuleMeta {
         code: "QD010",
         name: "unreadable-value",
         severity: Error,
@@ -418,6 +433,70 @@ pub static RULES: &[RuleMeta] = &[
         help: ("以审定的版本为准统一两处", "make both agree with the approved version"),
     },
 ];
+
+/// How far a winning finding hides a losing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The same cell: file, sheet, row and field.
+    Cell,
+    /// The same table (file and sheet), for the fields the winner names (QD006).
+    Table,
+}
+
+/// One problem, one finding: when `winner` is reported, `losers` are not reported for the same
+/// scope. A value that could not be read (QD010-QD012) is not also missing (QD100), does not
+/// also violate the schema (QD020) and is not also unsourced or different from the base catalog
+/// (QD201-QD203); a column missing from a table (QD006) is not also missing on every row (QD100);
+/// a malformed code (QD020 on the basic code) is not also unsourced (QD201).
+pub static PRECEDENCE: &[(&str, &[&str], Scope)] = &[
+    ("QD006", &["QD100"], Scope::Table),
+    ("QD010", &["QD100", "QD020", "QD201", "QD202", "QD203"], Scope::Cell),
+    ("QD011", &["QD100", "QD020", "QD201", "QD202", "QD203"], Scope::Cell),
+    ("QD012", &["QD100", "QD020", "QD201", "QD202", "QD203"], Scope::Cell),
+    ("QD020", &["QD201"], Scope::Cell),
+];
+
+/// Drops the findings [`PRECEDENCE`] says another finding already covers, keeping the order.
+pub fn apply_precedence(findings: &mut Vec<Finding>) {
+    use std::collections::HashSet;
+    type CellKey = (Option<std::sync::Arc<str>>, Option<std::sync::Arc<str>>, Option<u32>, Field, &'static str);
+    type TableKey = (Option<std::sync::Arc<str>>, Option<std::sync::Arc<str>>, Field, &'static str);
+    let mut cells: HashSet<CellKey> = HashSet::new();
+    let mut tables: HashSet<TableKey> = HashSet::new();
+    for f in findings.iter() {
+        for (winner, losers, scope) in PRECEDENCE {
+            if f.rule != *winner {
+                continue;
+            }
+            let loc = &f.location;
+            match scope {
+                Scope::Cell => {
+                    if let Some(field) = f.field {
+                        for l in *losers {
+                            cells.insert((loc.file.clone(), loc.sheet.clone(), loc.row, field, l));
+                        }
+                    }
+                }
+                Scope::Table => {
+                    if let Msg::MissingColumns { fields, .. } = &f.message {
+                        for (field, l) in fields.iter().flat_map(|x| losers.iter().map(move |l| (*x, *l))) {
+                            tables.insert((loc.file.clone(), loc.sheet.clone(), field, l));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if cells.is_empty() && tables.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        let Some(field) = f.field else { return true };
+        let loc = &f.location;
+        !cells.contains(&(loc.file.clone(), loc.sheet.clone(), loc.row, field, f.rule))
+            && !tables.contains(&(loc.file.clone(), loc.sheet.clone(), field, f.rule))
+    });
+}
 
 /// Looks a rule up by code (case-insensitive) or name.
 pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
