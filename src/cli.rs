@@ -19,8 +19,8 @@ pub struct Cli {
     /// Config file (default: qingdan.yaml found in the first PATH directory or the current directory).
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
-    /// Never show a progress bar.
-    #[arg(long, global = true)]
+    /// Quieter: no progress bar, and `check` leaves info findings out (counted in the summary).
+    #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
     /// Worker threads for reading files (default: the number of cores, or QINGDAN_THREADS).
     #[arg(short = 'j', long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -130,6 +130,15 @@ pub struct CheckArgs {
     /// Exit 1 when a finding at or above this severity is found.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
+    /// Only these rules: codes or code prefixes, comma-separated (`--select QD1,QD201`).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Not these rules: codes or code prefixes, comma-separated (`--ignore QD003`).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Counts per rule and per file instead of each finding (human format).
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 /// Thresholds for `--fail-on`.

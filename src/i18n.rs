@@ -150,7 +150,11 @@ impl Msg {
                 let names: Vec<String> = fields.iter().map(f).collect();
                 let mut s = if zh { format!("表头中缺少：{}", join(&names)) } else { format!("no column for: {}", join(&names)) };
                 if !unmapped.is_empty() {
-                    s.push_str(&if zh { format!("（未对应的列：{}）", join(unmapped)) } else { format!(" (unmapped columns: {})", join(unmapped)) });
+                    s.push_str(&if zh {
+                        format!("（未对应的列：{}）", join(unmapped))
+                    } else {
+                        format!(" (unmapped columns: {})", join(unmapped))
+                    });
                 }
                 s
             }
@@ -387,6 +391,45 @@ impl Msg {
     }
 }
 
+/// How to write a value of `field` that could not be read (QD010's help): the field's allowed
+/// values from its vocabulary (`model::vocab`, with the other forms accepted), or the forms its
+/// kind is read in. `None` for free text and codes, whose help is the rule's.
+pub fn value_help(field: Field, lang: Lang) -> Option<String> {
+    use crate::model::field::Kind;
+    let zh = lang == Lang::Zh;
+    let label = field.label_in(lang);
+    if let Some((canonical, other)) = crate::model::vocab::accepted_forms(field) {
+        let sep = if zh { " / " } else { " / " };
+        let mut s =
+            if zh { format!("{label}可填：{}", canonical.join(sep)) } else { format!("{label} accepts: {}", canonical.join(sep)) };
+        if !other.is_empty() {
+            let list = other.join(if zh { "、" } else { ", " });
+            s.push_str(&if zh { format!("；也接受：{list}") } else { format!("; also accepted: {list}") });
+        }
+        if matches!(field.kind(), Kind::Level | Kind::ServiceObjects | Kind::SpecialProcedures) {
+            s.push_str(if zh { "；多个值用“、”分隔" } else { "; separate several values with 、" });
+        }
+        return Some(s);
+    }
+    Some(match field.kind() {
+        Kind::Limit => {
+            pick(lang, format!("{label}写作“20个工作日”“30日”“3个月”或“即办”"), format!("write {label} as 20个工作日, 30日, 3个月 or 即办"))
+        }
+        Kind::Bool => pick(lang, format!("{label}填“是”或“否”"), format!("write {label} as 是 or 否")),
+        Kind::Instant => {
+            pick(lang, format!("{label}填“即办件”或“承诺件”（或“是/否”）"), format!("write {label} as 即办件 or 承诺件 (or 是/否)"))
+        }
+        Kind::Visits => pick(lang, format!("{label}填次数，如 0、1、2"), format!("write {label} as a count: 0, 1, 2")),
+        Kind::OnlineDepth => {
+            pick(lang, format!("{label}填 0 至 4（或“一级”至“四级”）"), format!("write {label} as 0 to 4 (or 一级 to 四级)"))
+        }
+        Kind::Url => {
+            pick(lang, format!("{label}填以 http:// 或 https:// 开头的网址"), format!("write {label} as an http:// or https:// address"))
+        }
+        _ => return None,
+    })
+}
+
 /// Picks the Chinese or the English text.
 fn pick(lang: Lang, zh: String, en: String) -> String {
     if lang == Lang::Zh { zh } else { en }
@@ -588,6 +631,8 @@ pub enum Failure {
     OutputNotXlsx { path: String },
     /// The workbook could not be built; `detail` comes from the workbook library.
     Workbook { detail: String },
+    /// `--select`/`--ignore` named no known rule.
+    UnknownRule { given: String, known: String },
 }
 
 impl Failure {
@@ -606,8 +651,39 @@ impl Failure {
                 pick(lang, format!("输出文件须为 .xlsx：{path}"), format!("the output must be an .xlsx file: {path}"))
             }
             Workbook { detail } => pick(lang, format!("无法生成工作簿：{detail}"), format!("cannot build the workbook: {detail}")),
+            UnknownRule { given, known } => {
+                pick(lang, format!("没有规则 {given}；已知规则：{known}"), format!("no rule {given}; the known rules: {known}"))
+            }
         }
     }
+}
+
+/// `错误 3 个，警告 1 个，提示 2 条` for one file.
+pub fn counts(errors: usize, warnings: usize, infos: usize, lang: Lang) -> String {
+    pick(
+        lang,
+        format!("错误 {errors} 个，警告 {warnings} 个，提示 {infos} 条"),
+        format!("{errors} errors, {warnings} warnings, {infos} infos"),
+    )
+}
+
+/// The report's last line: what was checked and the total per severity.
+pub fn total(files: usize, items: usize, errors: usize, warnings: usize, infos: usize, lang: Lang) -> String {
+    pick(
+        lang,
+        format!("共检查 {files} 个文件、{items} 个事项：{}", counts(errors, warnings, infos, lang)),
+        format!("checked {files} files, {items} items: {}", counts(errors, warnings, infos, lang)),
+    )
+}
+
+/// The note under the total when `--quiet` hid info findings.
+pub fn hidden_infos(n: usize, lang: Lang) -> String {
+    pick(lang, format!("另有 {n} 条提示未显示（--quiet）"), format!("{n} infos not shown (--quiet)"))
+}
+
+/// A row as people name it: `第4行`, `row 4`.
+pub fn row_label(row: u32, lang: Lang) -> String {
+    pick(lang, format!("第{row}行"), format!("row {row}"))
 }
 
 /// Fixed UI words used by reporters.
@@ -640,6 +716,41 @@ pub fn word(lang: Lang, key: &'static str) -> &'static str {
                 "修改建议"
             } else {
                 "help"
+            }
+        }
+        "help_prefix" => {
+            if zh {
+                "修改建议："
+            } else {
+                "help: "
+            }
+        }
+        "by_rule" => {
+            if zh {
+                "按规则统计："
+            } else {
+                "By rule:"
+            }
+        }
+        "by_file" => {
+            if zh {
+                "按文件统计："
+            } else {
+                "By file:"
+            }
+        }
+        "repository" => {
+            if zh {
+                "（整个仓库）"
+            } else {
+                "(repository)"
+            }
+        }
+        "consistency_title" => {
+            if zh {
+                "四级同源（按地区）："
+            } else {
+                "Cross-level consistency by jurisdiction:"
             }
         }
         "header" => {

@@ -17,9 +17,17 @@ use crate::rules::{self, ItemContext};
 
 /// Runs the check and renders the report; returns the exit status.
 pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
-    let report = build_report(args, config, lang, quiet)?;
+    let mut report = build_report(args, config, lang, quiet)?;
+    let threshold = args.fail_on.severity();
+    let failed = report.findings.iter().any(|f| f.severity >= threshold);
+    if quiet {
+        let before = report.findings.len();
+        report.findings.retain(|f| f.severity != Severity::Info);
+        report.hidden_infos = before - report.findings.len();
+    }
+    let layout = crate::report::human::Layout { width: crate::report::human::terminal_width(), statistics: args.statistics };
     let rendered = match args.format {
-        CheckFormat::Human => crate::report::human::render(&report, lang),
+        CheckFormat::Human => crate::report::human::render(&report, lang, layout),
         CheckFormat::Json => crate::report::json::render(&report, lang),
         CheckFormat::Sarif => crate::report::sarif::render(&report, lang, crate::report::sarif::anchor(&args.input.paths).as_deref()),
         CheckFormat::Junit => crate::report::junit::render(&report, lang),
@@ -29,8 +37,7 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
     if report.summary.tables == 0 {
         return Ok(crate::EXIT_FAILURE);
     }
-    let threshold = args.fail_on.severity();
-    Ok(if report.findings.iter().any(|f| f.severity >= threshold) { crate::EXIT_FINDINGS } else { crate::EXIT_OK })
+    Ok(if failed { crate::EXIT_FINDINGS } else { crate::EXIT_OK })
 }
 
 /// Reads and checks everything, returning the report every renderer consumes.
@@ -67,7 +74,9 @@ pub fn build_report_keeping(
     if inputs.files.is_empty() && inputs.walk_findings.is_empty() {
         return Err(Failure::NoCatalogFiles { under: None }.render(lang));
     }
-    let policy = inputs.config.policy();
+    let mut policy = inputs.config.policy();
+    policy.select = rule_prefixes(&args.select, lang)?;
+    policy.ignore = rule_prefixes(&args.ignore, lang)?;
     let mut sink = Sink::new(policy.clone());
     sink.extend(inputs.walk_findings.iter().cloned());
     let base_named = inputs.options.base.as_deref().map(super::load::display_path);
@@ -132,7 +141,23 @@ pub fn build_report_keeping(
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
     };
-    Ok((Report { findings, summary, consistency: matrix }, kept.unwrap_or_default()))
+    Ok((Report { findings, summary, consistency: matrix, hidden_infos: 0 }, kept.unwrap_or_default()))
+}
+
+/// `--select`/`--ignore` values, upper-cased; each must be the prefix of a known code.
+fn rule_prefixes(given: &[String], lang: Lang) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for g in given {
+        let p = g.trim().to_ascii_uppercase();
+        if p.is_empty() {
+            continue;
+        }
+        if !crate::rules::registry::RULES.iter().any(|r| r.code.starts_with(&p)) {
+            return Err(Failure::UnknownRule { given: g.clone(), known: crate::rules::registry::codes() }.render(lang));
+        }
+        out.push(p);
+    }
+    Ok(out)
 }
 
 /// One file read, normalized and item-checked on a worker: its events in order, each item

@@ -20,6 +20,9 @@ macro_rules! vocab {
             /// An English name for `--lang en`.
             pub fn en(self) -> &'static str { match self { $($name::$variant => $en,)* } }
 
+            /// The other forms [`Self::parse`] accepts for this value (help lists them).
+            pub fn aliases(self) -> &'static [&'static str] { match self { $($name::$variant => &[$($alias),*],)* } }
+
             /// Reads the term or one of its aliases; `s` must already be width-folded and trimmed.
             pub fn parse(s: &str) -> Option<$name> {
                 $( if s == $zh $(|| s == $alias)* { return Some($name::$variant); } )*
@@ -165,4 +168,26 @@ impl Level {
             _ => None,
         }
     }
+}
+
+/// A field's closed vocabulary as (canonical terms, other accepted forms), for help texts and
+/// config value aliases; `None` for fields without one.
+pub fn accepted_forms(field: crate::model::field::Field) -> Option<(Vec<&'static str>, Vec<&'static str>)> {
+    use crate::model::field::Kind;
+    fn of<T: Copy>(
+        all: &[T],
+        name: fn(T) -> &'static str,
+        aliases: fn(T) -> &'static [&'static str],
+    ) -> (Vec<&'static str>, Vec<&'static str>) {
+        (all.iter().map(|v| name(*v)).collect(), all.iter().flat_map(|v| aliases(*v).iter().copied()).collect())
+    }
+    Some(match field.kind() {
+        Kind::ItemType => of(ItemType::ALL, ItemType::as_str, ItemType::aliases),
+        Kind::Level => of(Level::ALL, Level::as_str, Level::aliases),
+        Kind::AgencyNature => of(AgencyNature::ALL, AgencyNature::as_str, AgencyNature::aliases),
+        Kind::ServiceObjects => of(ServiceObject::ALL, ServiceObject::as_str, ServiceObject::aliases),
+        Kind::SpecialProcedures => of(SpecialProcedure::ALL, SpecialProcedure::as_str, SpecialProcedure::aliases),
+        Kind::CrossArea => of(CrossArea::ALL, CrossArea::as_str, CrossArea::aliases),
+        _ => return None,
+    })
 }

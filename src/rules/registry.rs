@@ -152,8 +152,8 @@ pub static RULES: &[RuleMeta] = &[
             "Limits, booleans, codes, counts and enumerations are read in the forms of fields.md; what cannot be read is reported with its raw text, never silently defaulted.",
         ),
         help: (
-            "按规范填写，例如时限写“20个工作日”，是否类写“是/否”",
-            "write the value in a canonical form, e.g. 20个工作日 for a limit, 是/否 for a flag",
+            "按该要素的规范形式填写（报告中列出该要素可填的值）",
+            "write the value in the element's canonical form (the report lists the values it accepts)",
         ),
     },
     RuleMeta {
@@ -434,6 +434,17 @@ pub static RULES: &[RuleMeta] = &[
     },
 ];
 
+/// How to fix one finding: for a value that could not be read (QD010), the field's allowed
+/// values ([`crate::i18n::value_help`]); otherwise the rule's help.
+pub fn help(f: &Finding, lang: Lang) -> String {
+    if f.rule == "QD010"
+        && let Some(h) = f.field.and_then(|field| crate::i18n::value_help(field, lang))
+    {
+        return h;
+    }
+    find(f.rule).map(|r| r.help(lang).to_string()).unwrap_or_default()
+}
+
 /// How far a winning finding hides a losing one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -496,6 +507,11 @@ pub fn apply_precedence(findings: &mut Vec<Finding>) {
         !cells.contains(&(loc.file.clone(), loc.sheet.clone(), loc.row, field, f.rule))
             && !tables.contains(&(loc.file.clone(), loc.sheet.clone(), field, f.rule))
     });
+}
+
+/// Every code, comma-separated (for messages naming the known codes).
+pub fn codes() -> String {
+    RULES.iter().map(|r| r.code).collect::<Vec<_>>().join(", ")
 }
 
 /// Looks a rule up by code (case-insensitive) or name.
