@@ -52,8 +52,12 @@ pub enum Command {
     },
     /// 列出全部规则 (list the rules).
     Rules,
-    /// 输出事项的 JSON Schema (print the item schema).
-    Schema,
+    /// 输出事项（或 --report：检查报告）的 JSON Schema (print the item or report schema).
+    Schema {
+        /// The schema of `check --format json` instead of the item's.
+        #[arg(long)]
+        report: bool,
+    },
     /// Generate a synthetic four-level catalog (for benchmarks and tests).
     #[command(hide = true)]
     Generate(GenerateArgs),

@@ -130,7 +130,7 @@ pub struct Finding {
 impl Finding {
     /// The value to show under the cell reference, if any.
     pub fn value_shown(&self) -> Option<&str> {
-        self.value.as_deref().filter(|v| !v.is_empty())
+        self.value.as_deref().or_else(|| self.message.raw()).filter(|v| !v.is_empty())
     }
 }
 

@@ -103,6 +103,15 @@ pub enum Msg {
 }
 
 impl Msg {
+    /// The raw cell text the message quotes, for a value that could not be read as it stands.
+    pub fn raw(&self) -> Option<&str> {
+        use Msg::*;
+        match self {
+            ValueUnreadable { raw, .. } | DigitsLost { raw } | ErrorCell { raw } | DateInText { raw } => Some(raw),
+            _ => None,
+        }
+    }
+
     /// Renders the message in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;

@@ -37,8 +37,8 @@ pub fn explain(rule: &str, lang: Lang) -> Result<i32, String> {
     Ok(crate::EXIT_OK)
 }
 
-/// Prints the item schema.
-pub fn schema() -> Result<i32, String> {
-    print!("{}", crate::schema::ITEM_SCHEMA);
+/// Prints the item schema, or with `report` the JSON report's.
+pub fn schema(report: bool) -> Result<i32, String> {
+    print!("{}", if report { crate::report::json::REPORT_SCHEMA } else { crate::schema::ITEM_SCHEMA });
     Ok(crate::EXIT_OK)
 }
