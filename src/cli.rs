@@ -19,7 +19,7 @@ pub struct Cli {
     /// Config file (default: qingdan.yaml found in the first PATH directory or the current directory).
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
-    /// Quieter: no progress bar, and `check` leaves info findings out (counted in the summary).
+    /// Quieter: no progress bar; `check`'s report for people leaves info findings out (counted in the summary).
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
     /// Worker threads for reading files (default: the number of cores, or QINGDAN_THREADS).

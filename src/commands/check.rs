@@ -20,7 +20,8 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
     let mut report = build_report(args, config, lang, quiet)?;
     let threshold = args.fail_on.severity();
     let failed = report.findings.iter().any(|f| f.severity >= threshold);
-    if quiet {
+    // --quiet lists no info finding in the report for people (machine formats keep them all).
+    if quiet && args.format == CheckFormat::Human {
         let before = report.findings.len();
         report.findings.retain(|f| f.severity != Severity::Info);
         report.hidden_infos = before - report.findings.len();
