@@ -39,7 +39,7 @@ pub enum Command {
     Check(CheckArgs),
     /// 比较两个版本的清单 (what changed between two versions).
     Diff(DiffArgs),
-    /// 统计便利化指标并对照目标 (indicators against the seed's targets).
+    /// 统计便利化指标并对照目标 (convenience indicators against the plan's targets).
     Stats(StatsArgs),
     /// 导出发布用工作簿 (the publication workbook).
     Export(ExportArgs),

@@ -136,16 +136,18 @@ impl Msg {
             }
             UnmappedHeader { header } => {
                 if zh {
-                    format!("表头“{header}”未对应任何标准字段，已保留在 extra 中")
+                    format!("表头“{header}”未对应任何标准字段，该列的值原样保留")
                 } else {
-                    format!("header \"{header}\" maps to no field; kept under extra")
+                    format!("header \"{header}\" maps to no field; its values are kept as they are")
                 }
             }
             DuplicateHeader { header, first } => {
                 if zh {
-                    format!("表头“{header}”与“{first}”对应同一字段，已采用前者，本列保留在 extra 中")
+                    format!("表头“{header}”与“{first}”对应同一字段，已采用前者，本列的值原样保留")
                 } else {
-                    format!("header \"{header}\" maps to the same field as \"{first}\"; the first is used, this column is kept under extra")
+                    format!(
+                        "header \"{header}\" maps to the same field as \"{first}\"; the first is used, this column's values are kept as they are"
+                    )
                 }
             }
             EmptyTable => {
@@ -439,6 +441,56 @@ pub fn value_help(field: Field, lang: Lang) -> Option<String> {
     })
 }
 
+/// Advice for a file that could not be read, when the rule's (export again as xlsx) does not fit.
+pub fn reason_help(reason: &Reason, lang: Lang) -> Option<&'static str> {
+    let zh = lang == Lang::Zh;
+    Some(match reason {
+        Reason::NoSuchFile => {
+            if zh {
+                "检查路径是否写错，或文件是否已移动"
+            } else {
+                "check the path for typos, or whether the file was moved"
+            }
+        }
+        Reason::PermissionDenied => {
+            if zh {
+                "请文件所有者开放读权限，或复制一份到有权限的位置"
+            } else {
+                "ask the owner for read permission, or copy the file somewhere readable"
+            }
+        }
+        Reason::Io { kind: IoKind::Busy, .. } => {
+            if zh {
+                "关闭占用该文件的程序（如 Excel）后重试"
+            } else {
+                "close the program holding the file (Excel?) and try again"
+            }
+        }
+        Reason::Io { .. } => {
+            if zh {
+                "确认文件可以打开后重试"
+            } else {
+                "make sure the file can be opened and try again"
+            }
+        }
+        Reason::Encrypted | Reason::EncryptedEntry { .. } => {
+            if zh {
+                "在 Excel 中取消打开密码后另存"
+            } else {
+                "remove the password in Excel and save again"
+            }
+        }
+        Reason::SymlinkLoop => {
+            if zh {
+                "删除循环的符号链接"
+            } else {
+                "remove the looping symbolic link"
+            }
+        }
+        _ => return None,
+    })
+}
+
 /// Picks the Chinese or the English text.
 fn pick(lang: Lang, zh: String, en: String) -> String {
     if lang == Lang::Zh { zh } else { en }
@@ -451,6 +503,10 @@ pub enum Reason {
     EmptyFile,
     /// The path does not exist.
     NoSuchFile,
+    /// The file may not be read by this user.
+    PermissionDenied,
+    /// Another I/O error; `kind` names it (translated), `detail` is the system's text.
+    Io { kind: IoKind, detail: String },
     /// Walking the folders met a symbolic link loop.
     SymlinkLoop,
     /// The file name is not valid UTF-8.
@@ -501,6 +557,36 @@ pub enum Reason {
     Other(String),
 }
 
+/// The kinds of I/O error people meet, translated rather than shown in the system's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoKind {
+    /// A directory where a file was expected.
+    IsADirectory,
+    /// The file is locked or in use (Windows sharing violations).
+    Busy,
+    /// Interrupted or timed out (network drives).
+    TimedOut,
+    /// Anything else.
+    Other,
+}
+
+impl Reason {
+    /// The reason for an I/O error: missing and forbidden paths get their own words, the
+    /// common kinds are translated, the rest keep the system's text.
+    pub fn from_io(e: &std::io::Error) -> Reason {
+        use std::io::ErrorKind as K;
+        let kind = match e.kind() {
+            K::NotFound => return Reason::NoSuchFile,
+            K::PermissionDenied => return Reason::PermissionDenied,
+            K::IsADirectory => IoKind::IsADirectory,
+            K::ResourceBusy => IoKind::Busy,
+            K::TimedOut | K::Interrupted => IoKind::TimedOut,
+            _ => IoKind::Other,
+        };
+        Reason::Io { kind, detail: e.to_string() }
+    }
+}
+
 /// What is wrong in a corrupt OLE compound file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CfbFault {
@@ -547,7 +633,16 @@ impl Reason {
         use Reason::*;
         match self {
             EmptyFile => pick(lang, "文件为空".into(), "empty file".into()),
-            NoSuchFile => pick(lang, "文件不存在".into(), "no such file".into()),
+            NoSuchFile => pick(lang, "路径不存在".into(), "no such file or directory".into()),
+            PermissionDenied => pick(lang, "无权限读取".into(), "permission denied".into()),
+            Io { kind, detail } => match kind {
+                IoKind::IsADirectory => pick(lang, "这是一个文件夹，不是文件".into(), "a directory, not a file".into()),
+                IoKind::Busy => pick(lang, "文件被占用（可能正在 Excel 中打开）".into(), "the file is busy (open in Excel?)".into()),
+                IoKind::TimedOut => {
+                    pick(lang, "读取超时或被中断（网络盘？）".into(), "reading timed out or was interrupted (a network drive?)".into())
+                }
+                IoKind::Other => pick(lang, format!("读取出错（系统信息：{detail}）"), format!("read error: {detail}")),
+            },
             SymlinkLoop => pick(lang, "符号链接循环".into(), "symlink loop".into()),
             NotUtf8Name => pick(lang, "文件名不是 UTF-8 编码".into(), "file name is not UTF-8".into()),
             Encrypted => pick(
@@ -649,9 +744,9 @@ impl Failure {
     pub fn render(&self, lang: Lang) -> String {
         use Failure::*;
         match self {
-            NoCatalogFiles { under: None } => pick(lang, "没有找到可读取的清单文件".into(), "no catalog files found".into()),
+            NoCatalogFiles { under: None } => pick(lang, "没有找到可读取的清单文件".into(), "no readable catalog file found".into()),
             NoCatalogFiles { under: Some(p) } => {
-                pick(lang, format!("{p}：没有找到可读取的清单文件"), format!("{p}: no catalog files found"))
+                pick(lang, format!("{p}：没有找到可读取的清单文件"), format!("{p}: no readable catalog file found"))
             }
             WouldOverwriteInput { path } => {
                 pick(lang, format!("拒绝覆盖输入文件：{path}"), format!("refusing to overwrite an input: {path}"))

@@ -73,7 +73,7 @@ pub fn build_report_keeping(
 ) -> Result<(Report, Kept), String> {
     let inputs = super::load::resolve(&args.input, config)?;
     if inputs.files.is_empty() && inputs.walk_findings.is_empty() {
-        return Err(Failure::NoCatalogFiles { under: None }.render(lang));
+        return Err(super::load::nothing_readable(&args.input.paths, &[], lang));
     }
     let mut policy = inputs.config.policy();
     policy.select = rule_prefixes(&args.select, lang)?;

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::cli::{DiffArgs, DiffFormat, InputArgs};
 use crate::diff::{Diff, FieldChange, ItemChange, ItemRef};
 use crate::finding::Severity;
-use crate::i18n::{Failure, Lang};
+use crate::i18n::Lang;
 use crate::ingest::csv::CsvEncoding;
 use crate::ingest::{Event, Layout};
 use crate::model::field::Field;
@@ -22,7 +22,7 @@ fn read(path: &Path, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<(
     let input = InputArgs { paths: vec![path.to_path_buf()], encoding: CsvEncoding::Auto, base: None, layout: Layout::Auto };
     let inputs = super::load::resolve(&input, config)?;
     if inputs.files.is_empty() {
-        return Err(Failure::NoCatalogFiles { under: Some(path.display().to_string()) }.render(lang));
+        return Err(super::load::nothing_readable(&input.paths, &inputs.walk_findings, lang));
     }
     let mut items = Vec::new();
     let mut problems = inputs.walk_findings.len();

@@ -46,6 +46,10 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
     };
     // One pass: the check keeps every item it read, whole, for the sheets.
     let (report, kept) = super::check::build_report_keeping(&check_args, config, lang, quiet, true)?;
+    // Nothing readable: exit 2 and write nothing (not an empty workbook).
+    if report.summary.tables == 0 {
+        return Err(super::load::nothing_readable(&args.input.paths, &report.findings, lang));
+    }
     let crate::commands::check::Kept { implementation, mut base } = kept;
     let mut implementation = crate::model::catalog::merge_guides(implementation);
     // Sorted without cloning keys (absent codes sort as empty, as before); the sheets are

@@ -9,9 +9,16 @@ use crate::rules::registry::{RULES, find};
 pub fn rules(lang: Lang) -> Result<i32, String> {
     let mut out = std::io::stdout().lock();
     for r in RULES {
-        let _ = writeln!(out, "{}  {:<26} {:<8} {}", r.code, r.name, r.severity.as_str(), r.summary(lang));
+        let sev = crate::report::human::severity_word(r.severity, lang);
+        let _ = writeln!(out, "{}  {:<26} {}  {}", r.code, r.name, pad(sev, 8), r.summary(lang));
     }
     Ok(crate::EXIT_OK)
+}
+
+/// `s` padded with spaces to `w` display columns.
+fn pad(s: &str, w: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    format!("{s}{}", " ".repeat(w.saturating_sub(s.width())))
 }
 
 /// Prints one rule's documentation.
@@ -25,13 +32,14 @@ pub fn explain(rule: &str, lang: Lang) -> Result<i32, String> {
     };
     let (what, sev, fix) =
         if lang == Lang::Zh { ("说明", "默认级别", "修改建议") } else { ("What it checks", "Default severity", "How to fix") };
+    let colon = if lang == Lang::Zh { "：" } else { ": " };
     println!(
-        "{} ({})\n{}\n\n{what}:\n  {}\n\n{sev}: {}\n{fix}: {}",
+        "{} ({})\n{}\n\n{what}{colon}\n  {}\n\n{sev}{colon}{}\n{fix}{colon}{}",
         r.code,
         r.name,
         r.summary(lang),
         r.doc(lang),
-        r.severity.as_str(),
+        crate::report::human::severity_word(r.severity, lang),
         r.help(lang)
     );
     Ok(crate::EXIT_OK)

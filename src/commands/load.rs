@@ -47,6 +47,18 @@ pub fn resolve(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String
     Ok(Inputs { config, files, walk_findings, options })
 }
 
+/// Why nothing could be read under `paths`: the failure naming the paths, then one line per
+/// file that could not be opened (`错误 QD001 无法读取文件：路径不存在  青山区.csv`).
+pub fn nothing_readable(paths: &[PathBuf], findings: &[Finding], lang: crate::i18n::Lang) -> String {
+    let under = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ");
+    let mut s = crate::i18n::Failure::NoCatalogFiles { under: Some(under) }.render(lang);
+    for f in findings.iter().filter(|f| f.rule == "QD001") {
+        s.push_str("\n  ");
+        s.push_str(&crate::report::human::head(f, lang));
+    }
+    s
+}
+
 /// How a file is named in reports: relative to the current directory when under it.
 pub fn display_path(p: &Path) -> String {
     let cwd = std::env::current_dir().ok();

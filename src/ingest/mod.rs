@@ -140,6 +140,11 @@ impl Reader {
         let unreadable = |reason: Reason, emit: &mut dyn FnMut(Event)| {
             emit(Event::Finding(Finding::at_file("QD001", display, None, Msg::FileUnreadable { reason })));
         };
+        // One open first: a file that cannot be opened (missing, forbidden) is one finding in
+        // plain words, not a reader's error after an "empty file".
+        if let Err(e) = std::fs::File::open(path) {
+            return unreadable(Reason::from_io(&e), emit);
+        }
         let mut format = format_of(path);
         let mut merges = true;
         if format == Some(Format::Workbook) {

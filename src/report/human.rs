@@ -51,7 +51,13 @@ pub fn severity_word(s: Severity, lang: Lang) -> &'static str {
 
 /// The head line of a finding: `错误 QD101 实施主体编码…校验位错误  东河区.xlsx 实施清单!H5`.
 pub fn head(f: &Finding, lang: Lang) -> String {
-    let mut s = format!("{} {} {}", severity_word(f.severity, lang), f.rule, f.message.render(lang));
+    let (what, place) = head_parts(f, lang);
+    if place.is_empty() { what } else { format!("{what}  {place}") }
+}
+
+/// The head line's two parts: severity, code and message; and the place.
+fn head_parts(f: &Finding, lang: Lang) -> (String, String) {
+    let what = format!("{} {} {}", severity_word(f.severity, lang), f.rule, f.message.render(lang));
     let mut place = f.location.place(lang);
     if let Some(j) = &f.jurisdiction
         && f.location.row.is_none()
@@ -59,11 +65,7 @@ pub fn head(f: &Finding, lang: Lang) -> String {
         let j = format!("[{j}]");
         place = if place.is_empty() { j } else { format!("{place} {j}") };
     }
-    if !place.is_empty() {
-        s.push_str("  ");
-        s.push_str(&place);
-    }
-    s
+    (what, place)
 }
 
 /// Renders the report.
@@ -83,7 +85,18 @@ pub fn render(report: &Report, lang: Lang, layout: Layout) -> String {
 }
 
 fn finding(out: &mut String, f: &Finding, lang: Lang, width: usize) {
-    wrap_into(out, &head(f, lang), "", "    ", width);
+    let line = head(f, lang);
+    if line.width() <= width {
+        out.push_str(&line);
+        out.push('\n');
+    } else {
+        // Too wide: the message wrapped, then the place on a line of its own.
+        let (what, place) = head_parts(f, lang);
+        wrap_into(out, &what, "", "    ", width);
+        if !place.is_empty() {
+            wrap_into(out, &place, "    ", "      ", width);
+        }
+    }
     if let Some(v) = f.value_shown() {
         let label = f.location.header.clone().or_else(|| f.field.map(|x| x.label_in(lang).to_string()));
         let line = match label {

@@ -97,8 +97,8 @@ pub static RULES: &[RuleMeta] = &[
         stage: Read,
         summary: ("表头未对应标准字段", "header maps to no field"),
         doc: (
-            "未对应任何标准字段的列不会丢失：其值原样保存在事项的 extra 中。",
-            "A column that maps to no field is not lost: its values are kept under the item's extra.",
+            "未对应任何标准字段的列不会丢失：其值原样保存在事项的附加列中。",
+            "A column that maps to no field is not lost: its values are kept in the item's extra columns.",
         ),
         help: (
             "如该列是某标准字段的本地叫法，请在 qingdan.yaml 的 aliases 中登记",
@@ -112,7 +112,7 @@ pub static RULES: &[RuleMeta] = &[
         stage: Read,
         summary: ("两列对应同一字段", "two columns map to one field"),
         doc: (
-            "两列表头对应同一标准字段时，采用第一列，后一列保存在 extra 中。",
+            "两列表头对应同一标准字段时，采用第一列，后一列的值原样保存在附加列中。",
             "When two headers map to the same field, the first column is used and the second is kept under extra.",
         ),
         help: ("删除或改名重复的列", "remove or rename the repeated column"),
@@ -148,8 +148,8 @@ pub static RULES: &[RuleMeta] = &[
         stage: Normalize,
         summary: ("要素值无法识别", "value cannot be read"),
         doc: (
-            "时限、是否类、编码、次数、枚举等要素按 fields.md 的规范形式识别；无法识别时报告原值，绝不默认填充。",
-            "Limits, booleans, codes, counts and enumerations are read in the forms of fields.md; what cannot be read is reported with its raw text, never silently defaulted.",
+            "时限、是否类、编码、次数、枚举等要素按字段字典的规范形式识别（qingdan schema 列出各字段可填的值）；无法识别时报告原值，绝不默认填充，也不再另报缺少该要素。",
+            "Limits, booleans, codes, counts and enumerations are read in the field dictionary's forms (qingdan schema lists each field's values); what cannot be read is reported with its raw text, never silently defaulted, and not reported missing as well.",
         ),
         help: (
             "按该要素的规范形式填写（报告中列出该要素可填的值）",
@@ -223,8 +223,8 @@ pub static RULES: &[RuleMeta] = &[
         stage: Item,
         summary: ("缺少必填要素", "required element missing"),
         doc: (
-            "实施清单事项必须具备 fields.md 中标为必填的要素；基本目录只要求基本编码、事项名称、事项类型、设定依据、主管部门和行使层级。",
-            "An implementation-list item must have every element fields.md marks required; a base entry needs only basic_code, name, item_type, legal_basis, department and level.",
+            "实施清单事项必须具备字段字典中标为必填的要素（qingdan template 生成的模板中标有“必填”）；整列缺少时由 QD006 每表报告一次；基本目录只要求基本编码、事项名称、事项类型、设定依据、主管部门和行使层级。",
+            "An implementation-list item must have every element the field dictionary marks required (marked in qingdan template's template); a column missing from a whole table is QD006, once per table; a base entry needs only basic_code, name, item_type, legal_basis, department and level.",
         ),
         help: ("补填该要素", "fill in the element"),
     },
@@ -434,9 +434,15 @@ pub static RULES: &[RuleMeta] = &[
     },
 ];
 
-/// How to fix one finding: for a value that could not be read (QD010), the field's allowed
-/// values ([`crate::i18n::value_help`]); otherwise the rule's help.
+/// How to fix one finding: for a file that could not be opened, advice for its reason
+/// ([`crate::i18n::reason_help`]); for a value that could not be read (QD010), the field's
+/// allowed values ([`crate::i18n::value_help`]); otherwise the rule's help.
 pub fn help(f: &Finding, lang: Lang) -> String {
+    if let Msg::FileUnreadable { reason } = &f.message
+        && let Some(h) = crate::i18n::reason_help(reason, lang)
+    {
+        return h.to_string();
+    }
     if f.rule == "QD010"
         && let Some(h) = f.field.and_then(|field| crate::i18n::value_help(field, lang))
     {
