@@ -96,18 +96,27 @@ impl std::fmt::Display for ConfigError {
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 impl Config {
-    /// Finds and loads `qingdan.yaml`: the explicit path, else in the first directory among
-    /// `paths`, else in the current directory. No file is an empty config.
+    /// Finds and loads `qingdan.yaml`: the explicit path, else the nearest one walking up from
+    /// the first of `paths` (its folder, then each parent, like git and cargo), else walking up
+    /// from the current directory. No file is an empty config.
     pub fn discover(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config, ConfigError> {
         if let Some(p) = explicit {
             return Config::load(p);
         }
-        let mut candidates: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).map(|p| p.join(FILE_NAME)).collect();
-        candidates.push(PathBuf::from(FILE_NAME));
-        match candidates.into_iter().find(|c| c.is_file()) {
+        match Config::find(paths) {
             Some(p) => Config::load(&p),
             None => Ok(Config::default()),
         }
+    }
+
+    /// The nearest `qingdan.yaml` above the first of `paths`, else above the current directory.
+    pub fn find(paths: &[PathBuf]) -> Option<PathBuf> {
+        let start = paths.first().and_then(|p| {
+            let abs = p.canonicalize().ok()?;
+            Some(if abs.is_dir() { abs } else { abs.parent()?.to_path_buf() })
+        });
+        let cwd = std::env::current_dir().ok();
+        [start, cwd].into_iter().flatten().find_map(|dir| dir.ancestors().map(|d| d.join(FILE_NAME)).find(|c| c.is_file()))
     }
 
     /// Loads and validates one config file.

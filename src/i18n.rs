@@ -874,3 +874,19 @@ pub fn word(lang: Lang, key: &'static str) -> &'static str {
         _ => key,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_in_plain_words() {
+        let denied = Reason::from_io(&std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        assert_eq!(denied, Reason::PermissionDenied);
+        assert_eq!(denied.render(Lang::Zh), "无权限读取");
+        assert_eq!(Reason::from_io(&std::io::Error::from(std::io::ErrorKind::NotFound)).render(Lang::Zh), "路径不存在");
+        let busy = Reason::from_io(&std::io::Error::from(std::io::ErrorKind::ResourceBusy)).render(Lang::Zh);
+        assert!(busy.contains("占用") && !busy.is_ascii(), "{busy}");
+        assert!(reason_help(&Reason::NoSuchFile, Lang::Zh).is_some_and(|h| !h.contains("xlsx")));
+    }
+}

@@ -73,3 +73,88 @@ fn an_unreadable_value_is_not_also_missing() {
     assert!(rules.contains(&"QD010".to_string()), "{rules:?}");
     assert!(!rules.contains(&"QD100".to_string()), "{rules:?}");
 }
+
+/// `(file name, rule, row, column, message)` of the findings about `file`.
+fn about(v: &Value, file: &str) -> Vec<(String, String, Value, Value, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"].as_str().is_some_and(|x| x.ends_with(file)))
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().rsplit('/').next().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["row"].clone(),
+                f["column"].clone(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_file_checked_alone_has_its_findings_of_the_repository_check() {
+    let (_, repo) = check_json(&["examples/baotou"]);
+    let expected = about(&repo, "青山区.csv");
+    assert!(expected.iter().any(|f| f.1 == "QD201"), "the fixture has an unsourced item: {expected:?}");
+    assert!(expected.iter().any(|f| f.1 == "QD205"), "and a sibling difference: {expected:?}");
+    // With a path into the repository: qingdan.yaml and the base catalog are found walking up.
+    let (_, alone) = check_json(&["examples/baotou/青山区.csv"]);
+    assert_eq!(about(&alone, "青山区.csv"), expected);
+    assert_eq!(alone["findings"].as_array().unwrap().len(), expected.len(), "only the named file's findings");
+    assert!(!alone.to_string().contains("QD200"));
+    assert_eq!(alone["summary"]["files"], 1);
+    // From inside the repository.
+    let out = qingdan().current_dir("examples/baotou").args(["check", "青山区.csv", "--format", "json"]).output().unwrap();
+    let inside: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(about(&inside, "青山区.csv"), expected);
+}
+
+#[test]
+fn a_missing_path_is_one_accurate_finding() {
+    let out = qingdan().args(["check", "没有这个文件.csv"]).env("COLUMNS", "80").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("QD001").count(), 2, "one finding (and its line in the counts): {text}");
+    assert!(text.contains("路径不存在") && text.contains("没有这个文件.csv"), "{text}");
+    assert!(!text.contains("xlsx"), "no advice to re-export: {text}");
+}
+
+#[test]
+fn export_with_no_readable_input_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("发布.xlsx");
+    let out = qingdan().args(["export", "没有这个文件夹", "-o"]).arg(&target).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("没有这个文件夹") && err.contains("路径不存在"), "{err}");
+    assert!(!target.exists());
+    // A folder with only an empty file: nothing readable either.
+    std::fs::write(dir.path().join("空.csv"), "").unwrap();
+    let out = qingdan().arg("export").arg(dir.path()).arg("-o").arg(&target).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!target.exists());
+}
+
+#[test]
+fn an_unreadable_file_is_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("锁定.csv");
+    std::fs::write(&p, "事项名称\n甲\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    if std::fs::read(&p).is_ok() {
+        // Running as root (or not on unix): permissions cannot be taken away; the mapping of
+        // the error is unit-tested in i18n.
+        return;
+    }
+    let (code, v) = check_json(&[p.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let fs = v["findings"].as_array().unwrap();
+    assert_eq!(fs.len(), 1, "{fs:?}");
+    assert!(fs[0]["message"].as_str().unwrap().contains("无权限读取"));
+}

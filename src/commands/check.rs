@@ -71,7 +71,8 @@ pub fn build_report_keeping(
     quiet: bool,
     keep: bool,
 ) -> Result<(Report, Kept), String> {
-    let inputs = super::load::resolve(&args.input, config)?;
+    // `export` (keep) publishes what it was given; a check reads in the repository's context.
+    let inputs = if keep { super::load::resolve(&args.input, config)? } else { super::load::resolve_in_repository(&args.input, config)? };
     if inputs.files.is_empty() && inputs.walk_findings.is_empty() {
         return Err(super::load::nothing_readable(&args.input.paths, &[], lang));
     }
@@ -88,6 +89,8 @@ pub fn build_report_keeping(
         table_codes: HashMap::new(),
         items: 0,
         tables: 0,
+        focus: inputs.focus.clone(),
+        focus_jurisdictions: HashSet::new(),
         sink,
         kept: keep.then(Kept::default),
     };
@@ -124,24 +127,33 @@ pub fn build_report_keeping(
         )
     };
     progress.finish();
-    let State { consistency, guide_codes, items, tables, mut sink, kept, .. } = state;
+    let State { consistency, guide_codes, items, tables, mut sink, kept, focus_jurisdictions, .. } = state;
     sink.extend(reader.orphan_materials());
-    let (cross, matrix) = consistency.finish(&policy);
+    let (cross, mut matrix) = consistency.finish(&policy);
     if let Some(codes) = guide_codes.filter(|c| !c.is_empty()) {
         sink.extend(compare_guides(&inputs, &codes));
     }
     sink.extend(cross);
     let mut findings = sink.finish();
     crate::rules::registry::apply_precedence(&mut findings);
+    let mut files = inputs.files.len();
+    if let Some(focus) = &inputs.focus {
+        // Only the named files' findings (and their jurisdictions' rows) are reported.
+        findings.retain(|f| match f.location.file.as_deref() {
+            Some(file) => focus.contains(file),
+            None => f.jurisdiction.as_ref().is_some_and(|j| focus_jurisdictions.contains(j)),
+        });
+        if let Some(m) = &mut matrix {
+            m.jurisdictions.retain(|j| focus_jurisdictions.contains(&j.code));
+            for row in &mut m.items {
+                row.cells.retain(|code, _| focus_jurisdictions.contains(code));
+            }
+        }
+        files = focus.len();
+    }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let summary = Summary {
-        files: inputs.files.len(),
-        tables,
-        items,
-        errors: count(Severity::Error),
-        warnings: count(Severity::Warning),
-        infos: count(Severity::Info),
-    };
+    let summary =
+        Summary { files, tables, items, errors: count(Severity::Error), warnings: count(Severity::Warning), infos: count(Severity::Info) };
     Ok((Report { findings, summary, consistency: matrix, hidden_infos: 0 }, kept.unwrap_or_default()))
 }
 
@@ -233,6 +245,10 @@ struct State {
     table_codes: HashMap<String, Location>,
     items: usize,
     tables: usize,
+    /// In repository context, the files whose items are counted ([`super::load::Inputs::focus`]).
+    focus: Option<HashSet<String>>,
+    /// The division codes of the focused files' items.
+    focus_jurisdictions: HashSet<String>,
     sink: Sink,
     /// Every item whole, when the caller asked to keep them.
     kept: Option<Kept>,
@@ -263,7 +279,16 @@ impl State {
                 self.table_codes.clear();
             }
             Event::Item(item) => {
-                self.items += 1;
+                match &self.focus {
+                    None => self.items += 1,
+                    Some(focus) if focus.contains(&*item.provenance.file) => {
+                        self.items += 1;
+                        if let Some(code) = &item.division_code {
+                            self.focus_jurisdictions.insert(code.clone());
+                        }
+                    }
+                    Some(_) => {}
+                }
                 scratch.clear();
                 scratch.append(found);
                 if let Some(code) = &item.impl_code {

@@ -20,6 +20,9 @@ pub struct Inputs {
     pub walk_findings: Vec<Finding>,
     /// Reading options.
     pub options: Options,
+    /// In repository context: the display names of the files the user named (only their
+    /// findings are reported); `None` when every file read was named.
+    pub focus: Option<std::collections::HashSet<String>>,
 }
 
 /// Loads config, walks the paths and resolves reading options.
@@ -44,7 +47,43 @@ pub fn resolve(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String
         layout: args.layout,
         limits: config.limits,
     };
-    Ok(Inputs { config, files, walk_findings, options })
+    Ok(Inputs { config, files, walk_findings, options, focus: None })
+}
+
+/// [`resolve`] with the repository's context: when the paths lie inside the folder of the
+/// `qingdan.yaml` found for them (and are not that folder), the whole repository is read, so
+/// that a file checked alone meets its base catalog and its siblings exactly as in a check of
+/// the repository; [`Inputs::focus`] then names the files whose findings are reported.
+pub fn resolve_in_repository(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String> {
+    let named = resolve(args, config)?;
+    let Some(root) = named.config.root.as_deref().and_then(|r| r.canonicalize().ok()) else { return Ok(named) };
+    let given: Vec<PathBuf> = args.paths.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    if given.is_empty() || given.len() != args.paths.len() || given.iter().any(|p| p == &root || !p.starts_with(&root)) {
+        return Ok(named);
+    }
+    let mut context = args.clone();
+    context.paths = vec![root.clone()];
+    let mut inputs = resolve(&context, config)?;
+    // A named file the walk skips (ignored, hidden) is still read.
+    let mut canonical: Vec<PathBuf> = inputs.files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+    for f in &named.files {
+        if let Ok(c) = f.canonicalize()
+            && !canonical.contains(&c)
+        {
+            inputs.files.push(f.clone());
+            canonical.push(c);
+        }
+    }
+    Reader::order(&mut inputs.files, inputs.options.base.as_deref());
+    let focus = inputs
+        .files
+        .iter()
+        .filter(|f| f.canonicalize().is_ok_and(|c| given.iter().any(|g| c.starts_with(g))))
+        .map(|f| display_path(f))
+        .collect();
+    // Files are named as the user would name them: relative to the current directory.
+    inputs.focus = Some(focus);
+    Ok(inputs)
 }
 
 /// Why nothing could be read under `paths`: the failure naming the paths, then one line per
