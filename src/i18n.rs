@@ -119,6 +119,8 @@ impl Msg {
         let join = |v: &[String]| v.join(if zh { "、" } else { ", " });
         use Msg::*;
         match self {
+            // A skipped file of qingdan's own says so, not "cannot read".
+            FileUnreadable { reason: reason @ Reason::OwnOutput { .. } } => reason.render(lang),
             FileUnreadable { reason } => {
                 let reason = reason.render(lang);
                 if zh { format!("无法读取文件：{reason}") } else { format!("cannot read the file: {reason}") }
@@ -480,6 +482,13 @@ pub fn reason_help(reason: &Reason, lang: Lang) -> Option<&'static str> {
                 "remove the password in Excel and save again"
             }
         }
+        Reason::OwnOutput { .. } => {
+            if zh {
+                "把 qingdan 的输出写到清单文件夹之外，或在 qingdan.yaml 的 ignore 中登记"
+            } else {
+                "write qingdan's outputs outside the catalog folder, or list them under ignore in qingdan.yaml"
+            }
+        }
         Reason::SymlinkLoop => {
             if zh {
                 "删除循环的符号链接"
@@ -505,6 +514,8 @@ pub enum Reason {
     NoSuchFile,
     /// The file may not be read by this user.
     PermissionDenied,
+    /// A workbook qingdan wrote (export, template, diff), met in an input folder: skipped.
+    OwnOutput { what: crate::publish::marker::Output },
     /// Another I/O error; `kind` names it (translated), `detail` is the system's text.
     Io { kind: IoKind, detail: String },
     /// Walking the folders met a symbolic link loop.
@@ -635,6 +646,15 @@ impl Reason {
             EmptyFile => pick(lang, "文件为空".into(), "empty file".into()),
             NoSuchFile => pick(lang, "路径不存在".into(), "no such file or directory".into()),
             PermissionDenied => pick(lang, "无权限读取".into(), "permission denied".into()),
+            OwnOutput { what } => {
+                use crate::publish::marker::Output;
+                let (zh, en) = match what {
+                    Output::Export => ("qingdan export 生成的发布工作簿", "a workbook written by qingdan export"),
+                    Output::Template => ("qingdan template 生成的空白模板", "a blank template written by qingdan template"),
+                    Output::Diff => ("qingdan diff 生成的差异工作簿", "a workbook written by qingdan diff"),
+                };
+                pick(lang, format!("{zh}，不是报送的清单，已跳过"), format!("{en}, not a submitted catalog: skipped"))
+            }
             Io { kind, detail } => match kind {
                 IoKind::IsADirectory => pick(lang, "这是一个文件夹，不是文件".into(), "a directory, not a file".into()),
                 IoKind::Busy => pick(lang, "文件被占用（可能正在 Excel 中打开）".into(), "the file is busy (open in Excel?)".into()),

@@ -49,6 +49,11 @@ pub fn collect(paths: &[PathBuf], ignore: &[String], root: Option<&Path>) -> (Ve
                     if is_ignored(path, ignore, root.unwrap_or(p)) {
                         continue;
                     }
+                    // qingdan's own workbooks (export, template, diff) are not inputs.
+                    if let Some(what) = crate::publish::marker::written_by(path) {
+                        problems.push(WalkProblem { path: path.display().to_string(), reason: Reason::OwnOutput { what } });
+                        continue;
+                    }
                     files.push(path.to_path_buf());
                 }
                 Ok(_) => {}

@@ -158,3 +158,27 @@ fn an_unreadable_file_is_one_finding() {
     assert_eq!(fs.len(), 1, "{fs:?}");
     assert!(fs[0]["message"].as_str().unwrap().contains("无权限读取"));
 }
+
+#[test]
+fn qingdan_outputs_in_the_input_folder_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    for f in std::fs::read_dir("tests/fixtures/repos/unsourced").unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), repo.join(f.file_name())).unwrap();
+    }
+    let (_, before) = check_json(&[repo.to_str().unwrap()]);
+    let out = qingdan().args(["export", repo.to_str().unwrap(), "-o"]).arg(repo.join("发布.xlsx")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = qingdan().args(["template", "-o"]).arg(repo.join("模板.xlsx")).output().unwrap();
+    assert!(out.status.success());
+    let (_, after) = check_json(&[repo.to_str().unwrap()]);
+    let skipped: Vec<&Value> = after["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "QD007").collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(skipped.iter().all(|f| f["severity"] == "info"));
+    assert!(skipped[0]["message"].as_str().unwrap().contains("已跳过"));
+    let others: Vec<&Value> = after["findings"].as_array().unwrap().iter().filter(|f| f["rule"] != "QD007").collect();
+    assert_eq!(others, before["findings"].as_array().unwrap().iter().collect::<Vec<_>>());
+    assert_eq!(after["summary"]["items"], before["summary"]["items"]);
+}

@@ -273,6 +273,7 @@ pub fn render_md(d: &Diff, lang: Lang) -> String {
 pub fn render_xlsx(d: &Diff, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let zh = lang == Lang::Zh;
     let mut wb = Workbook::new();
+    crate::publish::marker::mark(&mut wb, crate::publish::marker::Output::Diff);
     let header = Format::new().set_bold().set_background_color(Color::RGB(0xD9E1F2)).set_border(FormatBorder::Thin);
     let wrap = Format::new().set_text_wrap();
     let before_fmt = Format::new().set_text_wrap().set_background_color(Color::RGB(0xFFC7CE)).set_font_color(Color::RGB(0x9C0006));

@@ -96,6 +96,7 @@ pub fn build_workbook_with_limit(
     limit: u32,
 ) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
+    crate::publish::marker::mark(&mut wb, crate::publish::marker::Output::Export);
     let all: Vec<&Item> = implementation.iter().collect();
     for name in SHEETS {
         let mut items = all.iter().copied().filter(|i| sheet_of(i) == name).peekable();

@@ -38,8 +38,14 @@ pub fn resolve(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String
     }
     let (mut files, problems) = crate::walk::collect(&paths, &config.ignore, config.root.as_deref());
     Reader::order(&mut files, base.as_deref());
-    let walk_findings =
-        problems.into_iter().map(|p| Finding::at_file("QD001", &p.path, None, Msg::FileUnreadable { reason: p.reason })).collect();
+    let walk_findings = problems
+        .into_iter()
+        .map(|p| {
+            // qingdan's own outputs are skipped with an info finding (QD007), not an error.
+            let rule = if matches!(p.reason, crate::i18n::Reason::OwnOutput { .. }) { "QD007" } else { "QD001" };
+            Finding::at_file(rule, &display_path(Path::new(&p.path)), None, Msg::FileUnreadable { reason: p.reason })
+        })
+        .collect();
     let options = Options {
         dict: Arc::new(HeaderDictionary::new(&config.aliases)),
         encoding: args.encoding,

@@ -142,6 +142,21 @@ pub static RULES: &[RuleMeta] = &[
         ),
     },
     RuleMeta {
+        code: "QD007",
+        name: "own-output",
+        severity: Info,
+        stage: Read,
+        summary: ("跳过 qingdan 自己生成的工作簿", "qingdan's own workbook skipped"),
+        doc: (
+            "qingdan export、template、diff 写出的工作簿带有标记（文档属性），在输入文件夹中遇到时跳过，不当作报送的清单读取。填写后另存过的模板照常读取。",
+            "Workbooks written by qingdan export, template and diff carry a mark (a document property) and are skipped when met in an input folder, never read as submitted catalogs. A template filled in and saved again is read.",
+        ),
+        help: (
+            "把 qingdan 的输出写到清单文件夹之外，或在 qingdan.yaml 的 ignore 中登记",
+            "write qingdan's outputs outside the catalog folder, or list them under ignore in qingdan.yaml",
+        ),
+    },
+    RuleMeta {
         code: "QD010",
         name: "unreadable-value",
         severity: Error,
