@@ -744,6 +744,98 @@ impl Reason {
     }
 }
 
+/// What is wrong with `qingdan.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigProblem {
+    /// The file could not be read.
+    Unreadable(Reason),
+    /// Larger than configs are.
+    TooLarge { bytes: u64 },
+    /// Not YAML; `detail` comes from the parser (with line and column).
+    Yaml { detail: String },
+    /// A key qingdan does not know; the closest known one, if any is close.
+    UnknownKey { key: String, suggestion: Option<String>, known: Vec<String> },
+    /// A field name that is neither a key nor a Chinese name of a field.
+    UnknownField { name: String, suggestion: Option<Field> },
+    /// A rule code under `rules:` that is not a rule.
+    UnknownRule { code: String, suggestion: Option<String>, known: String },
+    /// A rule level other than off, info, warning, error.
+    BadLevel { value: String },
+    /// Value aliases for a field without a vocabulary.
+    NoVocabulary { field: Field },
+    /// A value alias whose target is not in the field's vocabulary.
+    NotInVocabulary { field: Field, value: String, allowed: Vec<String> },
+    /// What the schema check says (its own words, in English).
+    Schema { detail: String },
+}
+
+impl ConfigProblem {
+    /// Renders the problem in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        use ConfigProblem::*;
+        let zh = lang == Lang::Zh;
+        let join = |v: &[String]| v.join(if zh { "、" } else { ", " });
+        match self {
+            Unreadable(r) => {
+                pick(lang, format!("无法读取配置文件：{}", r.render(lang)), format!("cannot read the config: {}", r.render(lang)))
+            }
+            TooLarge { bytes } => pick(lang, format!("配置文件过大（{bytes} 字节）"), format!("config too large ({bytes} bytes)")),
+            Yaml { detail } => pick(lang, format!("不是有效的 YAML（{detail}）"), format!("not valid YAML ({detail})")),
+            UnknownKey { key, suggestion, known } => {
+                let hint = match suggestion {
+                    Some(s) => pick(lang, format!("，是否想写“{s}”？"), format!("; did you mean \"{s}\"?")),
+                    None => pick(lang, "。".into(), ".".into()),
+                };
+                pick(
+                    lang,
+                    format!("未知的配置项“{key}”{hint}可用的配置项：{}", join(known)),
+                    format!("unknown key \"{key}\"{hint} Known keys: {}", join(known)),
+                )
+            }
+            UnknownField { name, suggestion } => {
+                let hint = match suggestion {
+                    Some(f) => pick(
+                        lang,
+                        format!("，是否想写“{}”（{}）？", f.label(), f.key()),
+                        format!("; did you mean {} ({})?", f.key(), f.label()),
+                    ),
+                    None => pick(
+                        lang,
+                        "；字段可写键名（name）或中文名（事项名称）".into(),
+                        "; name a field by its key (name) or its Chinese name (事项名称)".into(),
+                    ),
+                };
+                pick(lang, format!("未知字段“{name}”{hint}"), format!("unknown field \"{name}\"{hint}"))
+            }
+            UnknownRule { code, suggestion, known } => {
+                let hint = match suggestion {
+                    Some(s) => pick(lang, format!("，是否想写 {s}？"), format!("; did you mean {s}?")),
+                    None => String::new(),
+                };
+                pick(lang, format!("没有规则 {code}{hint}已知规则：{known}"), format!("no rule {code}{hint} Known rules: {known}"))
+            }
+            BadLevel { value } => pick(
+                lang,
+                format!("规则级别须为 off、info、warning、error 之一，而不是 {value}"),
+                format!("a rule level is one of off, info, warning, error, not {value}"),
+            ),
+            NoVocabulary { field } => pick(
+                lang,
+                format!("{}没有固定的可填值，不能设置值的别名", field.label()),
+                format!("{} has no fixed values: value aliases do not apply", field.key()),
+            ),
+            NotInVocabulary { field, value, allowed } => pick(
+                lang,
+                format!("“{value}”不是{}的可填值（{}）", field.label(), allowed.join(" / ")),
+                format!("\"{value}\" is not a value of {} ({})", field.key(), allowed.join(" / ")),
+            ),
+            Schema { detail } => {
+                pick(lang, format!("不符合配置文件的格式要求：{detail}"), format!("does not match the config schema: {detail}"))
+            }
+        }
+    }
+}
+
 /// Why a command failed as a whole: printed by `qingdan` before it exits with a failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {

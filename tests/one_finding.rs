@@ -182,3 +182,52 @@ fn qingdan_outputs_in_the_input_folder_are_skipped() {
     assert_eq!(others, before["findings"].as_array().unwrap().iter().collect::<Vec<_>>());
     assert_eq!(after["summary"]["items"], before["summary"]["items"]);
 }
+
+#[test]
+fn a_typo_in_a_header_is_one_finding_and_its_values_are_kept_until_aliased() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut head = strings(header(ITEM_FIELDS));
+    head[0] = "事项明称".into();
+    let mut row = strings(valid_row(ITEM_FIELDS));
+    let level = ITEM_FIELDS.iter().position(|f| *f == Field::Level).unwrap();
+    row[level] = "区级".into();
+    let p = write_csv(dir.path(), "东河区.csv", &[head, row]);
+    let (_, v) = check_json(&[p.to_str().unwrap()]);
+    let rules = rules_of(&v);
+    assert_eq!(rules.iter().filter(|r| *r == "QD006").count(), 1, "{rules:?}");
+    assert!(!rules.contains(&"QD100".to_string()), "{rules:?}");
+    let qd006 = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "QD006").unwrap();
+    assert!(qd006["message"].as_str().unwrap().contains("A 事项明称"), "{qd006}");
+    // The level 区级 is not a term of the vocabulary: QD010, whose help lists the levels.
+    let qd010 = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "QD010").unwrap();
+    assert_eq!(qd010["value"], "区级");
+    let help = qd010["help"].as_str().unwrap();
+    assert!(help.contains("国家级 / 省级 / 市级 / 县级 / 乡级 / 村级") && help.contains("旗县区级"), "{help}");
+    // The values are kept.
+    let out = qingdan().args(["ingest", "--format", "json"]).arg(&p).output().unwrap();
+    let items: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items["items"][0]["extra"]["事项明称"], "建筑工程施工许可证核发");
+    // A config next to the file, with Chinese field names, fixes both.
+    std::fs::write(dir.path().join("qingdan.yaml"), "aliases:\n  事项名称: [事项明称]\nvalues:\n  行使层级: {区级: 县级}\n").unwrap();
+    let (code, v) = check_json(&[p.to_str().unwrap()]);
+    let rules = rules_of(&v);
+    for r in ["QD003", "QD006", "QD010", "QD100"] {
+        assert!(!rules.contains(&r.to_string()), "{r} in {rules:?}");
+    }
+    assert_eq!(code, 0, "{rules:?}");
+}
+
+#[test]
+fn config_errors_speak_the_language_and_suggest() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.csv"), format!("{}\n{}\n", header(ITEM_FIELDS).join(","), valid_row(ITEM_FIELDS).join(","))).unwrap();
+    std::fs::write(dir.path().join("qingdan.yaml"), "rules:\n  QD999: off\n").unwrap();
+    let out = qingdan().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("没有规则 QD999") && err.contains("QD101"), "{err}");
+    std::fs::write(dir.path().join("qingdan.yaml"), "alias:\n  agency: [办理机关]\n").unwrap();
+    let out = qingdan().args(["--lang", "en", "check"]).arg(dir.path()).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("unknown key \"alias\"; did you mean \"aliases\"?"), "{err}");
+}

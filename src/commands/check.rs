@@ -72,7 +72,11 @@ pub fn build_report_keeping(
     keep: bool,
 ) -> Result<(Report, Kept), String> {
     // `export` (keep) publishes what it was given; a check reads in the repository's context.
-    let inputs = if keep { super::load::resolve(&args.input, config)? } else { super::load::resolve_in_repository(&args.input, config)? };
+    let inputs = if keep {
+        super::load::resolve(&args.input, config, lang)?
+    } else {
+        super::load::resolve_in_repository(&args.input, config, lang)?
+    };
     if inputs.files.is_empty() && inputs.walk_findings.is_empty() {
         return Err(super::load::nothing_readable(&args.input.paths, &[], lang));
     }

@@ -20,7 +20,7 @@ use crate::model::item::Item;
 /// Returns the items, the number of read errors, and the files read.
 fn read(path: &Path, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<(Vec<Item>, usize, Vec<PathBuf>), String> {
     let input = InputArgs { paths: vec![path.to_path_buf()], encoding: CsvEncoding::Auto, base: None, layout: Layout::Auto };
-    let inputs = super::load::resolve(&input, config)?;
+    let inputs = super::load::resolve(&input, config, lang)?;
     if inputs.files.is_empty() {
         return Err(super::load::nothing_readable(&input.paths, &inputs.walk_findings, lang));
     }

@@ -28,7 +28,7 @@ const SHEETS: [&str; 5] = ["市级事项目录", "县级事项目录", "乡级�
 
 /// Runs the export; returns the exit status.
 pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
-    let inputs = super::load::resolve(&args.input, config)?;
+    let inputs = super::load::resolve(&args.input, config, lang)?;
     let mut guarded = inputs.files.clone();
     guarded.extend(args.input.paths.iter().cloned());
     crate::output::guard(&args.output, &guarded).map_err(|e| e.render(lang))?;

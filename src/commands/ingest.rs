@@ -23,7 +23,7 @@ struct TableOut {
 
 /// Runs ingest.
 pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, String> {
-    let inputs = super::load::resolve(&args.input, config)?;
+    let inputs = super::load::resolve(&args.input, config, lang)?;
     if let Some(dir) = &args.output {
         crate::output::guard(dir, &inputs.files).map_err(|e| e.render(lang))?;
     }

@@ -26,8 +26,8 @@ pub struct Inputs {
 }
 
 /// Loads config, walks the paths and resolves reading options.
-pub fn resolve(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String> {
-    let config = Config::discover(config, &args.paths).map_err(|e| e.to_string())?;
+pub fn resolve(args: &InputArgs, config: Option<&Path>, lang: crate::i18n::Lang) -> Result<Inputs, String> {
+    let config = Config::discover(config, &args.paths).map_err(|e| e.render(lang))?;
     let base = args.base.clone().or_else(|| config.base.clone());
     let mut paths = args.paths.clone();
     // The named base catalog is read even when it lies outside the given paths.
@@ -52,6 +52,7 @@ pub fn resolve(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String
         base: args.base.clone().or_else(|| config.base.clone()),
         layout: args.layout,
         limits: config.limits,
+        values: Arc::new(config.values.clone()),
     };
     Ok(Inputs { config, files, walk_findings, options, focus: None })
 }
@@ -60,8 +61,8 @@ pub fn resolve(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String
 /// `qingdan.yaml` found for them (and are not that folder), the whole repository is read, so
 /// that a file checked alone meets its base catalog and its siblings exactly as in a check of
 /// the repository; [`Inputs::focus`] then names the files whose findings are reported.
-pub fn resolve_in_repository(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String> {
-    let named = resolve(args, config)?;
+pub fn resolve_in_repository(args: &InputArgs, config: Option<&Path>, lang: crate::i18n::Lang) -> Result<Inputs, String> {
+    let named = resolve(args, config, lang)?;
     let Some(root) = named.config.root.as_deref().and_then(|r| r.canonicalize().ok()) else { return Ok(named) };
     let given: Vec<PathBuf> = args.paths.iter().filter_map(|p| p.canonicalize().ok()).collect();
     if given.is_empty() || given.len() != args.paths.len() || given.iter().any(|p| p == &root || !p.starts_with(&root)) {
@@ -69,7 +70,7 @@ pub fn resolve_in_repository(args: &InputArgs, config: Option<&Path>) -> Result<
     }
     let mut context = args.clone();
     context.paths = vec![root.clone()];
-    let mut inputs = resolve(&context, config)?;
+    let mut inputs = resolve(&context, config, lang)?;
     // A named file the walk skips (ignored, hidden) is still read.
     let mut canonical: Vec<PathBuf> = inputs.files.iter().filter_map(|f| f.canonicalize().ok()).collect();
     for f in &named.files {

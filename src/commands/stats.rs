@@ -20,7 +20,7 @@ pub fn read_items(
     lang: Lang,
     quiet: bool,
 ) -> Result<(Vec<Item>, crate::config::Config), String> {
-    let inputs = super::load::resolve(input, config)?;
+    let inputs = super::load::resolve(input, config, lang)?;
     if inputs.files.is_empty() {
         return Err(super::load::nothing_readable(&input.paths, &inputs.walk_findings, lang));
     }

@@ -81,6 +81,8 @@ pub struct TableBuilder {
     sheet: Option<Arc<str>>,
     catalog: CatalogKind,
     dict: Arc<headers::HeaderDictionary>,
+    /// Value aliases from the config.
+    values: Arc<crate::config::ValueAliases>,
     pending: Vec<Row>,
     mapping: Option<Mapping>,
     gave_up: bool,
@@ -100,6 +102,7 @@ impl TableBuilder {
             sheet,
             catalog,
             dict: opts.dict.clone(),
+            values: opts.values.clone(),
             pending: Vec::new(),
             mapping: None,
             gave_up: false,
@@ -284,7 +287,7 @@ impl TableBuilder {
         match m.kind {
             TableKind::Materials => self.material_row(&row, index),
             TableKind::Items(_) => {
-                let (mut item, findings) = build_item(row, m, &self.file, &self.sheet);
+                let (mut item, findings) = build_item(row, m, &self.file, &self.sheet, &self.values);
                 if item.materials.is_none()
                     && !index.is_empty()
                     && let Some(ms) = index.take_for(&item)
@@ -422,14 +425,23 @@ fn names_field(dict: &headers::HeaderDictionary, memo: &mut HashMap<String, Opti
 
 /// Builds one item from a data row through the resolved mapping. Mapped cells are moved into
 /// the item (each column maps to at most one field, and mapped columns are not extra).
-fn build_item(mut row: Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str>>) -> (Item, Vec<Finding>) {
+fn build_item(
+    mut row: Row,
+    m: &Mapping,
+    file: &Arc<str>,
+    sheet: &Option<Arc<str>>,
+    values: &crate::config::ValueAliases,
+) -> (Item, Vec<Finding>) {
     let mut item = Item {
         provenance: Provenance { file: file.clone(), sheet: sheet.clone(), row: row.number, fields: m.sources.clone(), form: false },
         ..Default::default()
     };
     let mut problems: Vec<(Field, ValueProblem)> = Vec::new();
     for (c, f) in &m.fields {
-        let cell = row.cells.get_mut(*c).map(std::mem::take).unwrap_or_default();
+        let mut cell = row.cells.get_mut(*c).map(std::mem::take).unwrap_or_default();
+        if let Some(aliases) = values.get(f) {
+            alias_value(&mut cell, aliases);
+        }
         if let Some(p) = normalize::apply_owned(&mut item, *f, cell) {
             problems.push((*f, p));
         }
@@ -455,6 +467,16 @@ fn build_item(mut row: Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str
         })
         .collect();
     (item, findings)
+}
+
+/// Replaces a whole cell that is a configured value alias (`values: {level: {区级: 县级}}`)
+/// by the vocabulary's term it stands for.
+fn alias_value(cell: &mut super::table::Cell, aliases: &std::collections::BTreeMap<String, String>) {
+    if let super::table::Cell::Text(t) = cell
+        && let Some(to) = aliases.get(t.trim())
+    {
+        *t = to.clone();
+    }
 }
 
 /// The rule and message for a value problem.

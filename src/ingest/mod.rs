@@ -45,6 +45,8 @@ pub struct Options {
     pub layout: Layout,
     /// Resource limits checked before parsing.
     pub limits: crate::config::Limits,
+    /// Value aliases from the config (`values:`), applied to whole cells before normalizing.
+    pub values: Arc<crate::config::ValueAliases>,
 }
 
 impl Default for Options {
@@ -55,6 +57,7 @@ impl Default for Options {
             base: None,
             layout: Layout::Auto,
             limits: crate::config::Limits::default(),
+            values: Arc::default(),
         }
     }
 }
