@@ -231,3 +231,75 @@ fn config_errors_speak_the_language_and_suggest() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("unknown key \"alias\"; did you mean \"aliases\"?"), "{err}");
 }
+
+fn human(args: &[&str], columns: &str) -> (i32, String) {
+    let out = qingdan().arg("check").args(args).env("COLUMNS", columns).env("NO_COLOR", "1").output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn human_report_one_head_line_per_finding_within_80_columns() {
+    use unicode_width::UnicodeWidthStr;
+    let (code, text) = human(&["examples/baotou"], "80");
+    assert_eq!(code, 1);
+    for line in text.lines() {
+        assert!(line.width() <= 80, "{} columns: {line}", line.width());
+    }
+    let (_, v) = check_json(&["examples/baotou"]);
+    let heads = text.lines().filter(|l| ["错误 QD", "警告 QD", "提示 QD"].iter().any(|p| l.starts_with(p))).count();
+    assert_eq!(heads, v["findings"].as_array().unwrap().len(), "one head line per finding");
+    assert!(text.contains("错误 QD101 实施主体编码“11150202000000021A”校验位错误"), "{text}");
+    assert!(text.contains("examples/baotou/东河区.xlsx 实施清单!H5"));
+    assert!(text.contains("    实施主体编码 │ 11150202000000021A"));
+    assert!(text.contains("    修改建议：向实施机关核实 18 位统一社会信用代码"));
+    // The summary comes last: counts per rule, then the total.
+    let by_rule = text.find("按规则统计：").unwrap();
+    assert!(text.find("四级同源（按地区）：").unwrap() < by_rule);
+    assert!(text[by_rule..].contains("  QD101  2  错误  统一社会信用代码不合规"));
+    assert!(text.trim_end().lines().last().unwrap().starts_with("共检查 9 个文件、36 个事项：错误 13 个，警告 14 个，提示 7 条"));
+    // No English or internal words, no `:1:1`, no `!4`.
+    for word in ["extra", "help:", "info:", "error:", "warning", "seed", "种子", "cli.md", "fields.md", ":1:1"] {
+        assert!(!text.contains(word), "{word:?} in the Chinese report");
+    }
+    assert!(!text.as_bytes().windows(2).any(|w| w[0] == b'!' && w[1].is_ascii_digit()), "a row located as !N");
+    // Narrow terminals too.
+    let (_, narrow) = human(&["examples/baotou"], "60");
+    assert!(narrow.lines().all(|l| l.width() <= 60));
+}
+
+#[test]
+fn a_row_level_problem_is_located_by_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let fields: Vec<Field> = ITEM_FIELDS.iter().copied().filter(|f| *f != Field::Department).collect();
+    let p = write_csv(dir.path(), "东河区.csv", &[strings(header(&fields)), strings(valid_row(&fields))]);
+    let (_, text) = human(&[p.to_str().unwrap()], "200");
+    let line = text.lines().find(|l| l.starts_with("错误 QD006")).unwrap();
+    assert!(line.ends_with("东河区.csv 第1行"), "{line}");
+    let (_, en) = human(&["--lang", "en", p.to_str().unwrap()], "200");
+    let line = en.lines().find(|l| l.starts_with("error QD006")).unwrap();
+    assert!(line.ends_with("东河区.csv row 1"), "{line}");
+}
+
+#[test]
+fn statistics_quiet_select_and_ignore() {
+    let (_, stats) = human(&["examples/baotou", "--statistics"], "80");
+    assert!(!stats.lines().any(|l| l.starts_with("错误 QD")), "no individual findings");
+    assert!(stats.contains("按规则统计：") && stats.contains("按文件统计："));
+    assert!(stats.contains("  examples/baotou/青山区.csv  错误 2 个，警告 3 个，提示 1 条"), "{stats}");
+    assert!(stats.trim_end().lines().last().unwrap().starts_with("共检查"));
+
+    let (_, quiet) = human(&["examples/baotou", "--quiet"], "80");
+    assert!(!quiet.lines().any(|l| l.starts_with("提示 QD")));
+    assert!(quiet.contains("另有 7 条提示未显示（--quiet）"));
+
+    let (_, v) = check_json(&["examples/baotou", "--select", "QD1"]);
+    let rules = rules_of(&v);
+    assert!(!rules.is_empty() && rules.iter().all(|r| r.starts_with("QD1")), "{rules:?}");
+    let (_, v) = check_json(&["examples/baotou", "--ignore", "QD003,QD2"]);
+    let rules = rules_of(&v);
+    assert!(rules.iter().all(|r| r != "QD003" && !r.starts_with("QD2")), "{rules:?}");
+    assert!(rules.contains(&"QD101".to_string()));
+    let out = qingdan().args(["check", "examples/baotou", "--select", "QD9"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("没有规则 QD9"));
+}
