@@ -897,6 +897,50 @@ pub fn hidden_infos(n: usize, lang: Lang) -> String {
     pick(lang, format!("另有 {n} 条提示未显示（--quiet）"), format!("{n} infos not shown (--quiet)"))
 }
 
+/// The line added under clap's parse error, saying in `lang` what is wrong (clap's own text
+/// is English). `None` in English.
+pub fn parse_error_hint(kind: clap::error::ErrorKind, lang: Lang) -> Option<&'static str> {
+    use clap::error::ErrorKind as K;
+    if lang != Lang::Zh {
+        return None;
+    }
+    Some(match kind {
+        K::InvalidValue | K::ValueValidation => "提示：参数值无效，可选值见上；运行 qingdan --help 查看用法",
+        K::UnknownArgument => "提示：没有这个选项；运行 qingdan 命令 --help 查看可用选项",
+        K::InvalidSubcommand => "提示：没有这个命令；可用命令：ingest、check、diff、stats、export、template、rules、explain、schema",
+        K::MissingRequiredArgument => "提示：缺少必需的参数（见上）",
+        K::MissingSubcommand | K::DisplayHelpOnMissingArgumentOrSubcommand => "提示：请给出一个命令，例如 qingdan check 清单文件夹",
+        K::ArgumentConflict => "提示：这两个选项不能同时使用",
+        K::TooManyValues | K::WrongNumberOfValues | K::TooFewValues => "提示：参数个数不对",
+        _ => "提示：命令行有误；运行 qingdan --help 查看用法",
+    })
+}
+
+/// The Chinese help of a command-line option, by its id (the English is in `cli.rs`).
+pub fn arg_help(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "lang" => "信息的语言：zh（简体中文，默认）或 en",
+        "config" => "配置文件（默认：从第一个路径向上查找最近的 qingdan.yaml，其次从当前目录向上查找）",
+        "quiet" => "安静：不显示进度条；check 的报告不列出提示级问题（仍计入汇总）",
+        "threads" => "读取文件的线程数（默认为 CPU 核数，或环境变量 QINGDAN_THREADS）",
+        "paths" => "文件或文件夹（递归查找）",
+        "encoding" => "CSV 编码（auto 为自动识别）",
+        "base" => "基本目录文件（文件名不含“基本目录”时指定）",
+        "layout" => "工作表版式：auto 自动识别，table 每行一个事项，form 办事指南表单",
+        "format" => "输出格式",
+        "fail_on" => "有此级别及以上的问题时退出码为 1",
+        "select" => "只运行这些规则：代码或代码前缀，逗号分隔（--select QD1,QD201）",
+        "ignore" => "不运行这些规则：代码或代码前缀，逗号分隔（--ignore QD003）",
+        "statistics" => "按规则、按文件统计问题数，不逐条列出（人读格式）",
+        "output" => "输出文件",
+        "old" => "旧版本（文件或文件夹）",
+        "new" => "新版本（文件或文件夹）",
+        "rule" => "规则代码（QD101）或名称（credit-code）",
+        "report" => "输出检查报告（check --format json）的 JSON Schema，而不是事项的",
+        _ => return None,
+    })
+}
+
 /// A row as people name it: `第4行`, `row 4`.
 pub fn row_label(row: u32, lang: Lang) -> String {
     pick(lang, format!("第{row}行"), format!("row {row}"))

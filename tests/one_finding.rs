@@ -303,3 +303,19 @@ fn statistics_quiet_select_and_ignore() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().contains("没有规则 QD9"));
 }
+
+#[test]
+fn command_line_speaks_chinese_where_clap_allows() {
+    let out = qingdan().args(["check", "--help"]).output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("用法：qingdan check") && help.contains("选项:") && help.contains("显示帮助"), "{help}");
+    assert!(help.contains("只运行这些规则") && !help.contains("Files or directories"), "{help}");
+    let out = qingdan().args(["--lang", "en", "check", "--help"]).output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains("Usage: qingdan check"));
+    let out = qingdan().args(["check", "--formt", "json", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--format") && err.contains("提示：没有这个选项"), "{err}");
+    let out = qingdan().args(["chek", "x"]).output().unwrap();
+    assert!(String::from_utf8(out.stderr).unwrap().contains("提示：没有这个命令"));
+}
