@@ -836,6 +836,33 @@ impl ConfigProblem {
     }
 }
 
+/// What a command did, told on stderr when it succeeded (or nearly).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    /// `export` wrote its workbook.
+    Exported { path: String, implementation: usize, base: usize, findings: usize },
+    /// `diff` met read errors under one of its paths.
+    ReadErrors { path: String, errors: usize },
+}
+
+impl Done {
+    /// Renders the note in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            Done::Exported { path, implementation, base, findings } => pick(
+                lang,
+                format!("已写出 {path}：{implementation} 个实施事项，{base} 个基本目录事项，{findings} 条问题"),
+                format!("wrote {path}: {implementation} implementation items, {base} base items, {findings} findings"),
+            ),
+            Done::ReadErrors { path, errors } => pick(
+                lang,
+                format!("{path} 读取时有 {errors} 个错误，相关事项未能比较（用 qingdan check 查看）"),
+                format!("{path}: {errors} errors while reading; affected items were not compared (see qingdan check)"),
+            ),
+        }
+    }
+}
+
 /// Why a command failed as a whole: printed by `qingdan` before it exits with a failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
@@ -847,6 +874,8 @@ pub enum Failure {
     OutputNotXlsx { path: String },
     /// The workbook could not be built; `detail` comes from the workbook library.
     Workbook { detail: String },
+    /// A format that writes a file was asked for without `-o`.
+    NeedsOutput { format: String },
     /// `--select`/`--ignore` named no known rule.
     UnknownRule { given: String, known: String },
 }
@@ -867,6 +896,9 @@ impl Failure {
                 pick(lang, format!("输出文件须为 .xlsx：{path}"), format!("the output must be an .xlsx file: {path}"))
             }
             Workbook { detail } => pick(lang, format!("无法生成工作簿：{detail}"), format!("cannot build the workbook: {detail}")),
+            NeedsOutput { format } => {
+                pick(lang, format!("--format {format} 需要用 -o 指定输出文件"), format!("--format {format} needs -o FILE"))
+            }
             UnknownRule { given, known } => {
                 pick(lang, format!("没有规则 {given}；已知规则：{known}"), format!("no rule {given}; the known rules: {known}"))
             }

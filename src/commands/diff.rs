@@ -37,7 +37,7 @@ fn read(path: &Path, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<(
 /// Runs `diff`.
 pub fn run(args: &DiffArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
     if args.format == DiffFormat::Xlsx && args.output.is_none() {
-        return Err("--format xlsx 需要 -o FILE.xlsx / --format xlsx needs -o FILE.xlsx".into());
+        return Err(crate::i18n::Failure::NeedsOutput { format: "xlsx".into() }.render(lang));
     }
     let (old, p_old, mut inputs) = read(&args.old, config, lang, quiet)?;
     let (new, p_new, new_files) = read(&args.new, config, lang, quiet)?;
@@ -45,11 +45,7 @@ pub fn run(args: &DiffArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> R
     inputs.extend([args.old.clone(), args.new.clone()]);
     for (path, n) in [(&args.old, p_old), (&args.new, p_new)] {
         if n > 0 {
-            if lang == Lang::Zh {
-                eprintln!("qingdan: {} 读取时有 {n} 个错误，相关事项未能比较（用 qingdan check 查看）", path.display());
-            } else {
-                eprintln!("qingdan: {}: {n} errors while reading; affected items were not compared (see qingdan check)", path.display());
-            }
+            eprintln!("qingdan: {}", crate::i18n::Done::ReadErrors { path: path.display().to_string(), errors: n }.render(lang));
         }
     }
     let d = crate::diff::diff(&old, &new);

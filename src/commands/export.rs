@@ -63,13 +63,13 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
     let mut wb = build_workbook(&implementation, &base, &report.findings, lang).map_err(xlsx_error(lang))?;
     save_atomic(&mut wb, &args.output, lang)?;
     if !quiet {
-        eprintln!(
-            "已写出 {}：{} 个实施事项，{} 个基本目录事项，{} 条问题",
-            args.output.display(),
-            implementation.len(),
-            base.len(),
-            report.findings.len()
-        );
+        let done = crate::i18n::Done::Exported {
+            path: args.output.display().to_string(),
+            implementation: implementation.len(),
+            base: base.len(),
+            findings: report.findings.len(),
+        };
+        eprintln!("{}", done.render(lang));
     }
     Ok(crate::EXIT_OK)
 }

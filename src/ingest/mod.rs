@@ -171,7 +171,7 @@ impl Reader {
                     b.csv_issue(issue, emit);
                 }
                 if let Err(e) = res {
-                    unreadable(Reason::Other(e.to_string()), emit);
+                    unreadable(Reason::from_io(&e), emit);
                 }
             }
             Some(Format::Workbook) => {
