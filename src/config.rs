@@ -87,7 +87,7 @@ pub struct ConfigError {
     /// The key path (`/rules/QD101`), when known.
     pub key: Option<String>,
     /// What is wrong.
-    pub problem: ConfigProblem,
+    pub problem: Box<ConfigProblem>,
 }
 
 impl ConfigError {
@@ -130,7 +130,7 @@ impl Config {
 
     /// Loads and validates one config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let err = |key: Option<String>, problem: ConfigProblem| ConfigError { file: path.to_path_buf(), key, problem };
+        let err = |key: Option<String>, problem: ConfigProblem| ConfigError { file: path.to_path_buf(), key, problem: Box::new(problem) };
         let meta = std::fs::metadata(path).map_err(|e| err(None, ConfigProblem::Unreadable(crate::i18n::Reason::from_io(&e))))?;
         if meta.len() > MAX_CONFIG_BYTES {
             return Err(err(None, ConfigProblem::TooLarge { bytes: meta.len() }));

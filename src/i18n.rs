@@ -412,7 +412,7 @@ pub fn value_help(field: Field, lang: Lang) -> Option<String> {
     let zh = lang == Lang::Zh;
     let label = field.label_in(lang);
     if let Some((canonical, other)) = crate::model::vocab::accepted_forms(field) {
-        let sep = if zh { " / " } else { " / " };
+        let sep = " / ";
         let mut s =
             if zh { format!("{label}可填：{}", canonical.join(sep)) } else { format!("{label} accepts: {}", canonical.join(sep)) };
         if !other.is_empty() {

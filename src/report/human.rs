@@ -262,6 +262,6 @@ mod tests {
         for l in out.lines() {
             assert!(l.width() <= 40, "{l:?} is {} wide", l.width());
         }
-        assert_eq!(out.replace("\n    ", "").replace('\n', "").replace(' ', ""), text.replace(' ', ""));
+        assert_eq!(out.replace("\n    ", "").replace(['\n', ' '], ""), text.replace(' ', ""));
     }
 }
