@@ -52,9 +52,9 @@ fn a_missing_column_is_one_finding_per_table() {
     let p = write_csv(dir.path(), "东河区.csv", &rows);
     let (_, v) = check_json(&[p.to_str().unwrap()]);
     let rules = rules_of(&v);
-    assert_eq!(rules.iter().filter(|r| *r == "QD006").count(), 1, "{rules:?}");
+    assert_eq!(rules.iter().filter(|r| *r == "QD009").count(), 1, "{rules:?}");
     assert_eq!(rules.iter().filter(|r| *r == "QD100").count(), 0, "{rules:?}");
-    let f = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "QD006").unwrap();
+    let f = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "QD009").unwrap();
     let msg = f["message"].as_str().unwrap();
     assert!(msg.contains("表头中缺少：主管部门"), "{msg}");
     assert!(msg.contains("未对应的列：") && msg.contains("实施机关统一社会信用代码X"), "{msg}");
@@ -174,11 +174,11 @@ fn qingdan_outputs_in_the_input_folder_are_skipped() {
     let out = qingdan().args(["template", "-o"]).arg(repo.join("模板.xlsx")).output().unwrap();
     assert!(out.status.success());
     let (_, after) = check_json(&[repo.to_str().unwrap()]);
-    let skipped: Vec<&Value> = after["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "QD007").collect();
+    let skipped: Vec<&Value> = after["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "QD016").collect();
     assert_eq!(skipped.len(), 2, "{skipped:?}");
     assert!(skipped.iter().all(|f| f["severity"] == "info"));
     assert!(skipped[0]["message"].as_str().unwrap().contains("已跳过"));
-    let others: Vec<&Value> = after["findings"].as_array().unwrap().iter().filter(|f| f["rule"] != "QD007").collect();
+    let others: Vec<&Value> = after["findings"].as_array().unwrap().iter().filter(|f| f["rule"] != "QD016").collect();
     assert_eq!(others, before["findings"].as_array().unwrap().iter().collect::<Vec<_>>());
     assert_eq!(after["summary"]["items"], before["summary"]["items"]);
 }
@@ -194,9 +194,9 @@ fn a_typo_in_a_header_is_one_finding_and_its_values_are_kept_until_aliased() {
     let p = write_csv(dir.path(), "东河区.csv", &[head, row]);
     let (_, v) = check_json(&[p.to_str().unwrap()]);
     let rules = rules_of(&v);
-    assert_eq!(rules.iter().filter(|r| *r == "QD006").count(), 1, "{rules:?}");
+    assert_eq!(rules.iter().filter(|r| *r == "QD009").count(), 1, "{rules:?}");
     assert!(!rules.contains(&"QD100".to_string()), "{rules:?}");
-    let qd006 = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "QD006").unwrap();
+    let qd006 = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "QD009").unwrap();
     assert!(qd006["message"].as_str().unwrap().contains("A 事项明称"), "{qd006}");
     // The level 区级 is not a term of the vocabulary: QD010, whose help lists the levels.
     let qd010 = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "QD010").unwrap();
@@ -211,7 +211,7 @@ fn a_typo_in_a_header_is_one_finding_and_its_values_are_kept_until_aliased() {
     std::fs::write(dir.path().join("qingdan.yaml"), "aliases:\n  事项名称: [事项明称]\nvalues:\n  行使层级: {区级: 县级}\n").unwrap();
     let (code, v) = check_json(&[p.to_str().unwrap()]);
     let rules = rules_of(&v);
-    for r in ["QD003", "QD006", "QD010", "QD100"] {
+    for r in ["QD003", "QD009", "QD010", "QD100"] {
         assert!(!rules.contains(&r.to_string()), "{r} in {rules:?}");
     }
     assert_eq!(code, 0, "{rules:?}");
@@ -273,10 +273,10 @@ fn a_row_level_problem_is_located_by_its_row() {
     let fields: Vec<Field> = ITEM_FIELDS.iter().copied().filter(|f| *f != Field::Department).collect();
     let p = write_csv(dir.path(), "东河区.csv", &[strings(header(&fields)), strings(valid_row(&fields))]);
     let (_, text) = human(&[p.to_str().unwrap()], "200");
-    let line = text.lines().find(|l| l.starts_with("错误 QD006")).unwrap();
+    let line = text.lines().find(|l| l.starts_with("错误 QD009")).unwrap();
     assert!(line.ends_with("东河区.csv 第1行"), "{line}");
     let (_, en) = human(&["--lang", "en", p.to_str().unwrap()], "200");
-    let line = en.lines().find(|l| l.starts_with("error QD006")).unwrap();
+    let line = en.lines().find(|l| l.starts_with("error QD009")).unwrap();
     assert!(line.ends_with("东河区.csv row 1"), "{line}");
 }
 

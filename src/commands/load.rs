@@ -41,8 +41,8 @@ pub fn resolve(args: &InputArgs, config: Option<&Path>, lang: crate::i18n::Lang)
     let walk_findings = problems
         .into_iter()
         .map(|p| {
-            // qingdan's own outputs are skipped with an info finding (QD007), not an error.
-            let rule = if matches!(p.reason, crate::i18n::Reason::OwnOutput { .. }) { "QD007" } else { "QD001" };
+            // qingdan's own outputs are skipped with an info finding (QD016), not an error.
+            let rule = if matches!(p.reason, crate::i18n::Reason::OwnOutput { .. }) { "QD016" } else { "QD001" };
             Finding::at_file(rule, &display_path(Path::new(&p.path)), None, Msg::FileUnreadable { reason: p.reason })
         })
         .collect();

@@ -340,7 +340,7 @@ pub fn set_material_field(mat: &mut Material, mf: MaterialField, t: String) {
     }
 }
 
-/// QD006: one finding per table naming every required field without a column, with the
+/// QD009: one finding per table naming every required field without a column, with the
 /// table's unmapped headers as candidates (so a 500-row sheet without 主管部门 gives one finding,
 /// not 500 QD100; the registry's precedence drops those).
 fn missing_columns(
@@ -360,7 +360,7 @@ fn missing_columns(
         .filter(|c| c.target.is_none() && !c.header.trim().is_empty() && !is_sequence_header(&c.header))
         .map(|c| format!("{} {}", crate::model::provenance::column_letters(c.index), c.header))
         .collect();
-    let mut f = Finding::at_file("QD006", file, sheet, Msg::MissingColumns { fields, unmapped });
+    let mut f = Finding::at_file("QD009", file, sheet, Msg::MissingColumns { fields, unmapped });
     f.location.row = Some(header.last_row);
     Some(f)
 }

@@ -127,7 +127,7 @@ pub static RULES: &[RuleMeta] = &[
         help: ("确认是否提交了空模板", "check whether an empty template was submitted"),
     },
     RuleMeta {
-        code: "QD006",
+        code: "QD009",
         name: "missing-column",
         severity: Error,
         stage: Read,
@@ -139,21 +139,6 @@ pub static RULES: &[RuleMeta] = &[
         help: (
             "补充该列，或把未对应的列改为标准表头，或在 qingdan.yaml 的 aliases 中登记本地表头",
             "add the column, rename an unmapped column to the canonical header, or register the local header under aliases in qingdan.yaml",
-        ),
-    },
-    RuleMeta {
-        code: "QD007",
-        name: "own-output",
-        severity: Info,
-        stage: Read,
-        summary: ("跳过 qingdan 自己生成的工作簿", "qingdan's own workbook skipped"),
-        doc: (
-            "qingdan export、template、diff 写出的工作簿带有标记（文档属性），在输入文件夹中遇到时跳过，不当作报送的清单读取。填写后另存过的模板照常读取。",
-            "Workbooks written by qingdan export, template and diff carry a mark (a document property) and are skipped when met in an input folder, never read as submitted catalogs. A template filled in and saved again is read.",
-        ),
-        help: (
-            "把 qingdan 的输出写到清单文件夹之外，或在 qingdan.yaml 的 ignore 中登记",
-            "write qingdan's outputs outside the catalog folder, or list them under ignore in qingdan.yaml",
         ),
     },
     RuleMeta {
@@ -220,6 +205,21 @@ pub static RULES: &[RuleMeta] = &[
         help: ("核对材料表中的实施编码", "check the impl_code in the materials sheet"),
     },
     RuleMeta {
+        code: "QD016",
+        name: "own-output",
+        severity: Info,
+        stage: Read,
+        summary: ("跳过 qingdan 自己生成的工作簿", "qingdan's own workbook skipped"),
+        doc: (
+            "qingdan export、template、diff 写出的工作簿带有标记（文档属性），在输入文件夹中遇到时跳过，不当作报送的清单读取。填写后另存过的模板照常读取。",
+            "Workbooks written by qingdan export, template and diff carry a mark (a document property) and are skipped when met in an input folder, never read as submitted catalogs. A template filled in and saved again is read.",
+        ),
+        help: (
+            "把 qingdan 的输出写到清单文件夹之外，或在 qingdan.yaml 的 ignore 中登记",
+            "write qingdan's outputs outside the catalog folder, or list them under ignore in qingdan.yaml",
+        ),
+    },
+    RuleMeta {
         code: "QD020",
         name: "schema-violation",
         severity: Error,
@@ -238,8 +238,8 @@ pub static RULES: &[RuleMeta] = &[
         stage: Item,
         summary: ("缺少必填要素", "required element missing"),
         doc: (
-            "实施清单事项必须具备字段字典中标为必填的要素（qingdan template 生成的模板中标有“必填”）；整列缺少时由 QD006 每表报告一次；基本目录只要求基本编码、事项名称、事项类型、设定依据、主管部门和行使层级。",
-            "An implementation-list item must have every element the field dictionary marks required (marked in qingdan template's template); a column missing from a whole table is QD006, once per table; a base entry needs only basic_code, name, item_type, legal_basis, department and level.",
+            "实施清单事项必须具备字段字典中标为必填的要素（qingdan template 生成的模板中标有“必填”）；整列缺少时由 QD009 每表报告一次；基本目录只要求基本编码、事项名称、事项类型、设定依据、主管部门和行使层级。",
+            "An implementation-list item must have every element the field dictionary marks required (marked in qingdan template's template); a column missing from a whole table is QD009, once per table; a base entry needs only basic_code, name, item_type, legal_basis, department and level.",
         ),
         help: ("补填该要素", "fill in the element"),
     },
@@ -471,17 +471,17 @@ pub fn help(f: &Finding, lang: Lang) -> String {
 pub enum Scope {
     /// The same cell: file, sheet, row and field.
     Cell,
-    /// The same table (file and sheet), for the fields the winner names (QD006).
+    /// The same table (file and sheet), for the fields the winner names (QD009).
     Table,
 }
 
 /// One problem, one finding: when `winner` is reported, `losers` are not reported for the same
 /// scope. A value that could not be read (QD010-QD012) is not also missing (QD100), does not
 /// also violate the schema (QD020) and is not also unsourced or different from the base catalog
-/// (QD201-QD203); a column missing from a table (QD006) is not also missing on every row (QD100);
+/// (QD201-QD203); a column missing from a table (QD009) is not also missing on every row (QD100);
 /// a malformed code (QD020 on the basic code) is not also unsourced (QD201).
 pub static PRECEDENCE: &[(&str, &[&str], Scope)] = &[
-    ("QD006", &["QD100"], Scope::Table),
+    ("QD009", &["QD100"], Scope::Table),
     ("QD010", &["QD100", "QD020", "QD201", "QD202", "QD203"], Scope::Cell),
     ("QD011", &["QD100", "QD020", "QD201", "QD202", "QD203"], Scope::Cell),
     ("QD012", &["QD100", "QD020", "QD201", "QD202", "QD203"], Scope::Cell),
