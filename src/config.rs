@@ -56,7 +56,7 @@ impl Default for Limits {
 pub type ValueAliases = BTreeMap<Field, BTreeMap<String, String>>;
 
 /// The parsed config.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// The base catalog, relative to the config file.
@@ -74,9 +74,27 @@ pub struct Config {
     pub jurisdictions: BTreeMap<String, String>,
     /// Resource limits.
     pub limits: Limits,
+    /// Digit counts a 基本编码 may have (`[12]` unless configured).
+    pub basic_code_lengths: Vec<usize>,
     /// The directory the config was found in.
     #[serde(skip)]
     pub root: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            base: None,
+            ignore: Vec::new(),
+            aliases: BTreeMap::new(),
+            values: BTreeMap::new(),
+            rules: BTreeMap::new(),
+            jurisdictions: BTreeMap::new(),
+            limits: Limits::default(),
+            basic_code_lengths: vec![12],
+            root: None,
+        }
+    }
 }
 
 /// A config that could not be used.
@@ -187,7 +205,7 @@ impl Config {
 }
 
 /// The top-level keys of `qingdan.yaml`.
-const KEYS: &[&str] = &["base", "ignore", "aliases", "values", "rules", "jurisdictions", "limits"];
+const KEYS: &[&str] = &["base", "ignore", "aliases", "values", "rules", "jurisdictions", "limits", "basic_code_lengths"];
 
 /// The keys under `limits:`.
 const LIMIT_KEYS: &[&str] = &["max_uncompressed_mib", "max_compression_ratio", "max_rows", "max_columns", "max_field_kib"];

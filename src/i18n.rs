@@ -100,6 +100,20 @@ pub enum Msg {
     NoBaseCatalog { named: Option<String> },
     /// A guide form and a list row for the same item disagree.
     GuideDiffersFromList { field: Field, guide: String, list: String, list_at: String },
+    /// A header one character away from a known header, read as that field.
+    HeaderApproximate { header: String, field: Field, known: String },
+    /// An unmapped column read as a required field because of its values.
+    ColumnInferred { header: String, field: Field, evidence: Evidence, fit: usize, sampled: usize },
+    /// A non-blank row that is not an item (note, sign-off, total, title, repeated header).
+    RowSkipped { reason: SkipReason, text: String },
+    /// A damaged code restored from evidence in the data.
+    CodeRepaired { field: Field, raw: String, repaired: String, evidence: RepairEvidence },
+    /// A basic code whose layout is none of the configured ones.
+    BasicCodeLayout { raw: String, lengths: String },
+    /// 无差别受理: two sibling jurisdictions hold different values of one element.
+    SiblingsDiffer { code: String, field: Field, ours: String, theirs: String, other: String },
+    /// 无差别受理: two sibling jurisdictions require different materials.
+    SiblingMaterialsDiffer { code: String, extra: Vec<String>, missing: Vec<String>, other: String },
 }
 
 impl Msg {
@@ -400,6 +414,69 @@ impl Msg {
                     format!("the guide and the list ({list_at}) disagree on {}: guide \"{guide}\", list \"{list}\"", f(field))
                 }
             }
+            HeaderApproximate { header, field, known } => {
+                if zh {
+                    format!("表头“{header}”按“{known}”（{}）读取，请核对并改正表头", f(field))
+                } else {
+                    format!("header \"{header}\" read as \"{known}\" ({}); check and correct the header", f(field))
+                }
+            }
+            ColumnInferred { header, field, evidence, fit, sampled } => {
+                let e = evidence.render(lang);
+                if zh {
+                    format!("列“{header}”的表头未对应字段，但抽查的 {sampled} 个值中有 {fit} 个是{e}，按“{}”读取", f(field))
+                } else {
+                    format!("column \"{header}\" names no field, but {fit} of {sampled} sampled values are {e}: read as {}", f(field))
+                }
+            }
+            RowSkipped { reason, text } => {
+                let r = reason.render(lang);
+                if zh {
+                    format!("此行是{r}，不是事项，已跳过：“{text}”")
+                } else {
+                    format!("this row is {r}, not an item; skipped: \"{text}\"")
+                }
+            }
+            CodeRepaired { field, raw, repaired, evidence } => {
+                let evidence = evidence.render(lang);
+                if zh {
+                    format!("{}“{raw}”已按{evidence}还原为“{repaired}”，请在源表中改为文本格式", f(field))
+                } else {
+                    format!("{} \"{raw}\" restored as \"{repaired}\" from {evidence}; store it as text in the source", f(field))
+                }
+            }
+            BasicCodeLayout { raw, lengths } => {
+                if zh {
+                    format!("基本编码“{raw}”不是 {lengths} 位数字")
+                } else {
+                    format!("basic code \"{raw}\" is not a {lengths}-digit code")
+                }
+            }
+            SiblingsDiffer { code, field, ours, theirs, other } => {
+                if zh {
+                    format!(
+                        "基本编码 {code} 的{}与同级的{other}不一致：本地区为“{ours}”，{other}为“{theirs}”（同一事项应无差别受理）",
+                        f(field)
+                    )
+                } else {
+                    format!(
+                        "{} of basic code {code} differs from sibling {other}: here \"{ours}\", {other} \"{theirs}\" (one item, one standard)",
+                        f(field)
+                    )
+                }
+            }
+            SiblingMaterialsDiffer { code, extra, missing, other } => {
+                let none = if zh { "无" } else { "none" };
+                let e = if extra.is_empty() { none.to_string() } else { join(extra) };
+                let m = if missing.is_empty() { none.to_string() } else { join(missing) };
+                if zh {
+                    format!("基本编码 {code} 的申请材料与同级的{other}不一致：本地区多出 {e}；缺少 {m}（同一事项应无差别受理）")
+                } else {
+                    format!(
+                        "materials of basic code {code} differ from sibling {other}: extra here {e}; missing here {m} (one item, one standard)"
+                    )
+                }
+            }
         }
     }
 }
@@ -503,6 +580,106 @@ pub fn reason_help(reason: &Reason, lang: Lang) -> Option<&'static str> {
 /// Picks the Chinese or the English text.
 fn pick(lang: Lang, zh: String, en: String) -> String {
     if lang == Lang::Zh { zh } else { en }
+}
+
+/// What an unmapped column's values turned out to be (content inference).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// Valid 统一社会信用代码.
+    CreditCodes,
+    /// 12-digit division codes.
+    DivisionCodes,
+    /// All-digit codes of a basic code's length.
+    BasicCodes,
+    /// Yes/no values.
+    YesNo,
+    /// Time limits.
+    Limits,
+}
+
+impl Evidence {
+    /// The evidence in `lang`.
+    pub fn render(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Evidence::CreditCodes => ("有效的统一社会信用代码", "valid credit codes"),
+            Evidence::DivisionCodes => ("12 位行政区划代码", "12-digit division codes"),
+            Evidence::BasicCodes => ("数字编码", "numeric codes"),
+            Evidence::YesNo => ("是/否值", "yes/no values"),
+            Evidence::Limits => ("办结时限", "time limits"),
+        };
+        if lang == Lang::Zh { zh } else { en }
+    }
+}
+
+/// What a damaged code was restored from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RepairEvidence {
+    /// The agency credit code's registration division and the list's jurisdiction.
+    AgencyAndJurisdiction {
+        /// Characters 3-8 of the agency credit code.
+        agency_division: String,
+        /// The list's jurisdiction, as `name(code)` or the code.
+        jurisdiction: String,
+    },
+    /// The one base-catalog code that matches after left-padding with zeros.
+    BasePadding,
+}
+
+impl RepairEvidence {
+    /// The evidence in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            RepairEvidence::AgencyAndJurisdiction { agency_division, jurisdiction } => {
+                if zh {
+                    format!("实施主体编码第 3-8 位（{agency_division}）与清单所属地区（{jurisdiction}）")
+                } else {
+                    format!("the agency code's characters 3-8 ({agency_division}) and the list's jurisdiction ({jurisdiction})")
+                }
+            }
+            RepairEvidence::BasePadding => {
+                if zh {
+                    "补足前导零后与基本目录中唯一的编码一致".into()
+                } else {
+                    "the one base-catalog code it matches once left-padded with zeros".into()
+                }
+            }
+        }
+    }
+}
+
+/// Why a non-blank row of a table is not an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// A note or explanation (`注：`, `说明：`, `本清单…`).
+    Note,
+    /// A sign-off: who filled, checked or approved the list, when, how to reach them, a stamp.
+    SignOff,
+    /// A total (`合计`, `共计 35 项`).
+    Total,
+    /// A section title, or one text merged across the row.
+    Title,
+    /// The header row repeated (page-break headers in exports).
+    RepeatedHeader,
+    /// Neither a name nor a code in the mapped columns.
+    NoEvidence,
+}
+
+impl SkipReason {
+    /// The reason in `lang`.
+    pub fn render(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            SkipReason::Note => ("说明或注释", "a note"),
+            SkipReason::SignOff => {
+                ("落款（填报、审核、日期、联系方式或盖章）", "a sign-off (who filled or checked the list, when, contact, stamp)")
+            }
+            SkipReason::Total => ("合计行", "a total"),
+            SkipReason::Title => ("标题或跨列合并的文字", "a title or a text merged across the row"),
+            SkipReason::RepeatedHeader => ("重复的表头", "a repeated header"),
+            SkipReason::NoEvidence => ("既无事项名称也无编码的行", "a row with neither a name nor a code"),
+        };
+        if lang == Lang::Zh { zh } else { en }
+    }
 }
 
 /// Why a file (or a cell) could not be read: carried inside findings, rendered in either language.

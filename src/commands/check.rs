@@ -87,7 +87,8 @@ pub fn build_report_keeping(
     sink.extend(inputs.walk_findings.iter().cloned());
     let base_named = inputs.options.base.as_deref().map(super::load::display_path);
     let mut state = State {
-        consistency: Consistency::new(inputs.config.jurisdictions.clone(), base_named),
+        consistency: Consistency::new(inputs.config.jurisdictions.clone(), base_named)
+            .with_basic_code_lengths(&inputs.config.basic_code_lengths),
         guide_codes: (!policy.is_off("QD207")).then(HashSet::new),
         kind: CatalogKind::Implementation,
         table_codes: HashMap::new(),
@@ -282,7 +283,7 @@ impl State {
                 self.tables += 1;
                 self.table_codes.clear();
             }
-            Event::Item(item) => {
+            Event::Item(mut item) => {
                 match &self.focus {
                     None => self.items += 1,
                     Some(focus) if focus.contains(&*item.provenance.file) => {
@@ -308,7 +309,7 @@ impl State {
                         }
                     }
                 }
-                self.consistency.observe(&item, self.kind, prepared);
+                self.consistency.observe(&mut item, self.kind, prepared);
                 if let Some(codes) = &mut self.guide_codes
                     && item.provenance.form
                     && let Some(code) = &item.impl_code

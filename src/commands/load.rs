@@ -53,6 +53,7 @@ pub fn resolve(args: &InputArgs, config: Option<&Path>, lang: crate::i18n::Lang)
         layout: args.layout,
         limits: config.limits,
         values: Arc::new(config.values.clone()),
+        divisions: Arc::new(crate::model::divisions::Divisions::new(&config.jurisdictions)),
     };
     Ok(Inputs { config, files, walk_findings, options, focus: None })
 }

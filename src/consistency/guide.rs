@@ -1,6 +1,6 @@
 //! QD207 guide-differs-from-list: a 办事指南 read as a form and an implementation-list row with
 //! the same 实施编码 must agree on every element both give. Values are compared by
-//! [`compare_key`] (width, spaces and punctuation ignored); materials by their names.
+//! [`fold_key`] (width, spaces and punctuation ignored); materials by their names.
 //!
 //! List rows are kept small (their provenance, shared per table, and the displayed values);
 //! guide items are few and kept whole. Items may arrive in any order.
@@ -12,7 +12,7 @@ use crate::i18n::Msg;
 use crate::model::field::Field;
 use crate::model::item::Item;
 use crate::model::provenance::Provenance;
-use crate::normalize::text::compare_key;
+use crate::normalize::text::fold_key;
 
 /// A list row reduced to what the comparison quotes.
 #[derive(Debug, Clone)]
@@ -62,7 +62,7 @@ impl GuideComparison {
                 let same = if *field == Field::Materials {
                     material_names(guide) == list.material_names
                 } else {
-                    compare_key(&guide_value) == compare_key(list_value)
+                    fold_key(&guide_value) == fold_key(list_value)
                 };
                 if same {
                     continue;
@@ -82,7 +82,7 @@ impl GuideComparison {
 
 /// The compared material names, sorted (their order and notes may differ between documents).
 fn material_names(item: &Item) -> Option<Vec<String>> {
-    let mut names: Vec<String> = item.materials.as_ref()?.iter().map(|m| compare_key(&m.name)).collect();
+    let mut names: Vec<String> = item.materials.as_ref()?.iter().map(|m| fold_key(&m.name)).collect();
     names.sort();
     Some(names)
 }

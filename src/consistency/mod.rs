@@ -22,10 +22,7 @@ use crate::model::item::{CatalogKind, Item};
 use crate::model::provenance::Provenance;
 use crate::model::vocab::Level;
 use crate::normalize::materials::{material_key, material_key_hash};
-use crate::normalize::text::{compare_key, hash_compare_key};
-
-/// 包头市's division codes and names (see data/README.md for the source).
-const BUILTIN_DIVISIONS: &str = include_str!("../../data/divisions-150200.csv");
+use crate::normalize::text::{fold_key, hash_fold_key};
 
 /// A base-catalog entry, kept whole (base catalogs are small).
 #[derive(Debug, Clone)]
@@ -40,6 +37,9 @@ pub struct BaseEntry {
     pub levels: Vec<Level>,
     /// Comparison keys of name, item type and legal basis, computed once.
     keys: [Option<String>; 3],
+    /// Fingerprints and values of the compared elements the base entry carries (materials,
+    /// conditions, statutory limit, fee): where it carries one, it is the standard.
+    standard: [Option<(u64, String)>; 4],
 }
 
 /// The elements compared between siblings.
@@ -83,12 +83,24 @@ pub struct Consistency {
     findings: Vec<Finding>,
     implementation_items: usize,
     base_named: Option<String>,
+    /// Digit counts a basic code may have (config), plus those the base catalog uses.
+    basic_lengths: BTreeSet<usize>,
 }
 
 #[derive(Debug, Clone)]
 enum Variant {
     Text(String),
     Materials(BTreeMap<String, String>),
+}
+
+impl Variant {
+    /// The value as quoted in a message.
+    fn shown(&self) -> String {
+        match self {
+            Variant::Text(t) => t.clone(),
+            Variant::Materials(m) => m.values().cloned().collect::<Vec<_>>().join("；"),
+        }
+    }
 }
 
 fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
@@ -103,6 +115,8 @@ fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
 #[derive(Debug, Default)]
 pub struct Prepared {
     fingerprints: [u64; 4],
+    /// Whether the item has each compared element (the reduced item no longer says).
+    present: [bool; 4],
     /// Values to quote for a variant, moved out of the item by [`Prepared::take`]; `None` means
     /// "build it from the item when needed".
     variants: [Option<Variant>; 4],
@@ -115,6 +129,7 @@ impl Prepared {
         let mut p = Prepared::default();
         for (i, f) in UNIFORM_FIELDS.iter().enumerate() {
             p.fingerprints[i] = fingerprint(item, *f);
+            p.present[i] = item.has(*f);
         }
         p
     }
@@ -155,7 +170,7 @@ fn fingerprint(item: &Item, f: Field) -> u64 {
         Field::Conditions => {
             item.conditions.is_some().hash(&mut h);
             if let Some(c) = &item.conditions {
-                hash_compare_key(c, &mut h);
+                hash_fold_key(c, &mut h);
             }
         }
         Field::StatutoryLimit => item.statutory_limit.hash(&mut h),
@@ -181,7 +196,38 @@ impl Consistency {
     /// A collector; `names` are jurisdiction names from the config, `base_named` the base
     /// catalog named by `--base` or the config, if any.
     pub fn new(names: BTreeMap<String, String>, base_named: Option<String>) -> Consistency {
-        Consistency { names: Consistency::with_builtin_names(names), base_named, ..Default::default() }
+        Consistency { names: Consistency::with_builtin_names(names), base_named, basic_lengths: BTreeSet::from([12]), ..Default::default() }
+    }
+
+    /// Sets the digit counts a basic code may have (`basic_code_lengths:`).
+    pub fn with_basic_code_lengths(mut self, lengths: &[usize]) -> Consistency {
+        self.basic_lengths = lengths.iter().copied().collect();
+        self
+    }
+
+    /// Whether a basic code has an accepted layout: all digits, of a configured length or one
+    /// the base catalog uses.
+    fn basic_layout_ok(&self, code: &str) -> bool {
+        code.bytes().all(|b| b.is_ascii_digit()) && self.basic_lengths.contains(&code.len())
+    }
+
+    /// A basic code that lost its leading zeros (Excel stored it as a number), restored when
+    /// exactly one base-catalog code matches it left-padded.
+    fn pad_to_base(&self, code: &str) -> Option<String> {
+        if !code.bytes().all(|b| b.is_ascii_digit()) || self.base.contains_key(code) {
+            return None;
+        }
+        let found: Vec<String> = self
+            .basic_lengths
+            .iter()
+            .filter(|l| **l > code.len())
+            .map(|l| format!("{code:0>l$}", l = *l))
+            .filter(|p| self.base.contains_key(p))
+            .collect();
+        match <[String; 1]>::try_from(found) {
+            Ok([one]) => Some(one),
+            Err(_) => None,
+        }
     }
 
     fn jurisdiction_name(&self, code: &str) -> String {
@@ -192,22 +238,22 @@ impl Consistency {
     }
 
     /// Config names first, then the bundled division table.
-    pub fn with_builtin_names(mut names: BTreeMap<String, String>) -> BTreeMap<String, String> {
-        for line in BUILTIN_DIVISIONS.lines().skip(1) {
-            let mut parts = line.split(',');
-            if let (Some(code), Some(name)) = (parts.next(), parts.next()) {
-                names.entry(code.to_string()).or_insert_with(|| name.to_string());
-            }
-        }
-        names
+    pub fn with_builtin_names(names: BTreeMap<String, String>) -> BTreeMap<String, String> {
+        crate::model::divisions::Divisions::new(&names).names().clone()
     }
 
     /// Observes one item as it is read; `prepared` is [`Prepared::of`] (or [`Prepared::take`])
     /// of the same item, computed when it is not given.
-    pub fn observe(&mut self, item: &Item, kind: CatalogKind, prepared: Option<Prepared>) {
+    ///
+    /// A basic code that lost its leading zeros is restored in `item` when the base catalog
+    /// proves it (QD015); a basic code of no accepted layout is QD111, and then not QD201.
+    pub fn observe(&mut self, item: &mut Item, kind: CatalogKind, prepared: Option<Prepared>) {
         match kind {
             CatalogKind::Base => self.observe_base(item),
-            CatalogKind::Implementation => self.observe_implementation(item, prepared.unwrap_or_else(|| Prepared::of(item))),
+            CatalogKind::Implementation => {
+                let prepared = prepared.unwrap_or_else(|| Prepared::of(item));
+                self.observe_implementation(item, prepared)
+            }
         }
     }
 
@@ -216,20 +262,45 @@ impl Consistency {
         if self.base.contains_key(&code) {
             return;
         }
+        if code.bytes().all(|b| b.is_ascii_digit()) {
+            self.basic_lengths.insert(code.len());
+        }
         self.base_order.push(code.clone());
         self.base.insert(
             code,
             BaseEntry {
-                keys: [item.name.as_deref().map(compare_key), item.display(Field::ItemType), item.legal_basis.as_deref().map(compare_key)],
+                keys: [item.name.as_deref().map(fold_key), item.display(Field::ItemType), item.legal_basis.as_deref().map(fold_key)],
                 name: item.name.clone(),
                 item_type: item.display(Field::ItemType),
                 legal_basis: item.legal_basis.clone(),
                 levels: item.level.clone(),
+                standard: UNIFORM_FIELDS.map(|f| item.has(f).then(|| (fingerprint(item, f), item.display(f).unwrap_or_default()))),
             },
         );
     }
 
-    fn observe_implementation(&mut self, item: &Item, mut prepared: Prepared) {
+    fn observe_implementation(&mut self, item: &mut Item, mut prepared: Prepared) {
+        let mut malformed = false;
+        if let Some(code) = item.basic_code.clone() {
+            if !self.base.is_empty()
+                && let Some(padded) = self.pad_to_base(&code)
+            {
+                item.basic_code = Some(padded.clone());
+                let msg = Msg::CodeRepaired {
+                    field: Field::BasicCode,
+                    raw: code,
+                    repaired: padded,
+                    evidence: crate::i18n::RepairEvidence::BasePadding,
+                };
+                self.findings.push(Finding::at_item("QD015", item, Some(Field::BasicCode), msg));
+            } else if !self.basic_layout_ok(&code) {
+                let lengths = self.basic_lengths.iter().map(usize::to_string).collect::<Vec<_>>().join("/");
+                self.findings.push(Finding::at_item("QD111", item, Some(Field::BasicCode), Msg::BasicCodeLayout { raw: code, lengths }));
+                // Counted, but not compared: being unsourced or deviating says nothing new.
+                malformed = true;
+            }
+        }
+        let item: &Item = item;
         self.implementation_items += 1;
         // Repository-wide impl_code uniqueness (QD206); duplicates inside one table are QD103.
         // A 办事指南 form is another view of a list row, compared by QD207 instead.
@@ -251,7 +322,7 @@ impl Consistency {
         // A 办事指南 is a second document of a listed item: it does not add to the item count.
         let counted = !item.provenance.form;
         let jid = item.division_code.as_deref().map(|c| self.jurisdiction_id(c, &item.provenance.file, counted));
-        let Some(code) = item.basic_code.clone() else { return };
+        let Some(code) = item.basic_code.clone().filter(|_| !malformed) else { return };
         let mut deviating = false;
         if !self.base.is_empty() {
             match self.base.get(&code) {
@@ -265,7 +336,7 @@ impl Consistency {
                     ];
                     for (field, ours, theirs, their_key, fold) in pairs {
                         // Equal texts have equal keys: most items copy the base verbatim.
-                        let differs = |o: &str, b: &str, k: &str| o != b && if fold { compare_key(o) != k } else { o != k };
+                        let differs = |o: &str, b: &str, k: &str| o != b && if fold { fold_key(o) != k } else { o != k };
                         if let (Some(o), Some(b), Some(k)) = (ours, theirs, their_key)
                             && differs(o, b, k)
                         {
@@ -276,6 +347,22 @@ impl Consistency {
                                 item,
                                 Some(field),
                                 Msg::DiffersFromBase { field, ours: o, base: b },
+                            ));
+                        }
+                    }
+                    for (i, field) in UNIFORM_FIELDS.iter().enumerate() {
+                        if let Some((fp, standard)) = &base.standard[i]
+                            && prepared.present[i]
+                            && prepared.fingerprints[i] != *fp
+                        {
+                            deviating = true;
+                            let ours =
+                                prepared.variants[i].as_ref().map(Variant::shown).or_else(|| item.display(*field)).unwrap_or_default();
+                            self.findings.push(Finding::at_item(
+                                "QD202",
+                                item,
+                                Some(*field),
+                                Msg::DiffersFromBase { field: *field, ours, base: standard.clone() },
                             ));
                         }
                     }
@@ -397,10 +484,15 @@ impl Consistency {
         keys.sort();
         for key in keys {
             let members = &self.groups[&key];
-            if members.len() < 3 {
+            if members.len() < 2 {
                 continue;
             }
+            let base = self.base.get(&key.0);
             for (i, field) in UNIFORM_FIELDS.iter().enumerate() {
+                // Where the base catalog carries the element, it is the standard (QD202 on arrival).
+                if base.is_some_and(|b| b.standard[i].is_some()) {
+                    continue;
+                }
                 let mut counts: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
                 for m in members {
                     counts.entry(m.fingerprints[i]).or_default().push(m.jurisdiction);
@@ -408,69 +500,87 @@ impl Consistency {
                 if counts.len() < 2 {
                     continue;
                 }
-                let mut ranked: Vec<(&u64, &Vec<u32>)> = counts.iter().collect();
-                ranked.sort_by_key(|r| std::cmp::Reverse(r.1.len()));
-                // Only a strict majority is a standard to report against.
-                if ranked[0].1.len() <= ranked[1].1.len() {
-                    continue;
-                }
-                let majority_fp = *ranked[0].0;
-                let mut majority_codes: Vec<&str> = ranked[0].1.iter().map(|j| self.jurisdictions[*j as usize].code.as_str()).collect();
-                majority_codes.sort_unstable();
-                let majority_names = majority_codes.iter().map(|c| self.jurisdiction_name(c)).collect::<Vec<_>>().join("、");
-                for m in members.iter().filter(|m| m.fingerprints[i] != majority_fp) {
-                    let ours = self.variants.get(&(*field, m.fingerprints[i]));
-                    let theirs = self.variants.get(&(*field, majority_fp));
-                    let message = match (ours, theirs, field) {
-                        (ours, theirs, Field::Materials) => {
-                            let empty = BTreeMap::new();
-                            let o = match ours {
-                                Some(Variant::Materials(m)) => m,
-                                _ => &empty,
-                            };
-                            let t = match theirs {
-                                Some(Variant::Materials(m)) => m,
-                                _ => &empty,
-                            };
-                            let ok: BTreeSet<&String> = o.keys().collect();
-                            let tk: BTreeSet<&String> = t.keys().collect();
-                            Msg::MaterialsNotUniform {
-                                code: key.0.clone(),
-                                extra: ok.difference(&tk).map(|k| o[*k].clone()).collect(),
-                                missing: tk.difference(&ok).map(|k| t[*k].clone()).collect(),
-                                majority_jurisdictions: majority_names.clone(),
-                            }
+                let mut ranked: Vec<(u64, Vec<u32>)> = counts.into_iter().collect();
+                // Most jurisdictions first; ties in a stable order (the first jurisdiction read).
+                ranked.sort_by_key(|(_, js)| (std::cmp::Reverse(js.len()), js.iter().min().copied()));
+                let majority = ranked[0].1.len() > ranked[1].1.len() && members.len() >= 3;
+                for m in members {
+                    let own = m.fingerprints[i];
+                    // Against a strict majority, only the deviating members are reported; with no
+                    // majority (two siblings, or a tie), every member names the most common other
+                    // variant: two answers to one item is what 无差别受理 forbids.
+                    let other = if majority {
+                        if own == ranked[0].0 {
+                            continue;
                         }
-                        (ours, theirs, _) => {
-                            let text = |v: Option<&Variant>| match v {
-                                Some(Variant::Text(s)) => s.clone(),
-                                _ => "（空）".to_string(),
-                            };
-                            Msg::NotUniform {
-                                code: key.0.clone(),
-                                field: *field,
-                                ours: text(ours),
-                                majority: text(theirs),
-                                majority_jurisdictions: majority_names.clone(),
-                            }
+                        &ranked[0]
+                    } else {
+                        match ranked.iter().find(|(fp, _)| *fp != own) {
+                            Some(r) => r,
+                            None => continue,
                         }
                     };
-                    let j = &self.jurisdictions[m.jurisdiction as usize];
-                    self.findings.push(Finding {
-                        rule: "QD205",
-                        severity: crate::rules::registry::default_severity("QD205"),
-                        field: Some(*field),
-                        message,
-                        location: Location::of_provenance(&m.provenance, Some(*field)),
-                        item: m.label.clone(),
-                        jurisdiction: Some(j.code.clone()),
-                        value: None,
-                    });
+                    let finding = self.uniformity_finding(&key.0, *field, m, own, other, majority);
+                    self.findings.push(finding);
                     if let Some(c) = self.claimed.get_mut(&(key.0.clone(), m.jurisdiction)) {
                         *c = true;
                     }
                 }
             }
+        }
+    }
+
+    /// The QD205 finding of member `m` whose `field` has fingerprint `own`, against the variant
+    /// `other` held by its jurisdictions (a majority, or the one other sibling).
+    fn uniformity_finding(&self, code: &str, field: Field, m: &Member, own: u64, other: &(u64, Vec<u32>), majority: bool) -> Finding {
+        let mut other_codes: Vec<&str> = other.1.iter().map(|j| self.jurisdictions[*j as usize].code.as_str()).collect();
+        other_codes.sort_unstable();
+        let others = other_codes.iter().map(|c| self.jurisdiction_name(c)).collect::<Vec<_>>().join("、");
+        let ours = self.variants.get(&(field, own));
+        let theirs = self.variants.get(&(field, other.0));
+        let message = match field {
+            Field::Materials => {
+                let empty = BTreeMap::new();
+                let names = |v: Option<&Variant>| match v {
+                    Some(Variant::Materials(m)) => m.clone(),
+                    _ => empty.clone(),
+                };
+                let (o, t) = (names(ours), names(theirs));
+                let ok: BTreeSet<&String> = o.keys().collect();
+                let tk: BTreeSet<&String> = t.keys().collect();
+                let extra: Vec<String> = ok.difference(&tk).map(|k| o[*k].clone()).collect();
+                let missing: Vec<String> = tk.difference(&ok).map(|k| t[*k].clone()).collect();
+                if majority {
+                    Msg::MaterialsNotUniform { code: code.to_string(), extra, missing, majority_jurisdictions: others }
+                } else {
+                    Msg::SiblingMaterialsDiffer { code: code.to_string(), extra, missing, other: others }
+                }
+            }
+            _ => {
+                let text = |v: Option<&Variant>| v.map(Variant::shown).unwrap_or_else(|| "（空）".to_string());
+                if majority {
+                    Msg::NotUniform {
+                        code: code.to_string(),
+                        field,
+                        ours: text(ours),
+                        majority: text(theirs),
+                        majority_jurisdictions: others,
+                    }
+                } else {
+                    Msg::SiblingsDiffer { code: code.to_string(), field, ours: text(ours), theirs: text(theirs), other: others }
+                }
+            }
+        };
+        let j = &self.jurisdictions[m.jurisdiction as usize];
+        Finding {
+            rule: "QD205",
+            severity: crate::rules::registry::default_severity("QD205"),
+            field: Some(field),
+            message,
+            location: Location::of_provenance(&m.provenance, Some(field)),
+            item: m.label.clone(),
+            jurisdiction: Some(j.code.clone()),
+            value: None,
         }
     }
 }

@@ -6,13 +6,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::csv::CsvIssue;
-use super::headers::{self, Column, Header, Target};
+use super::headers::{self, Column, Header, Matched, Target};
+use super::rows::{self, Evidence, SkipReason};
 use super::table::Row;
 use super::{Event, Options};
 use crate::finding::{Finding, Location};
 use crate::i18n::{Msg, Reason};
 use crate::model::field::{Field, MaterialField};
-use crate::model::item::{CatalogKind, Item, Material};
+use crate::model::item::{CatalogKind, Item, Limit, LimitUnit, Material};
 use crate::model::provenance::{FieldSource, FieldSources, Provenance};
 use crate::normalize::{self, ValueProblem, text};
 
@@ -73,6 +74,10 @@ struct Mapping {
     extra: Vec<(usize, Arc<str>)>,
     sources: FieldSources,
     header_row: u32,
+    /// The columns whose values show a row is an item.
+    evidence: Evidence,
+    /// Units limit columns take from their headers (`法定办结时限（工作日）`).
+    units: Vec<(Field, LimitUnit)>,
 }
 
 /// Builds the items of one table (a CSV file or one sheet).
@@ -89,6 +94,39 @@ pub struct TableBuilder {
     items: usize,
     /// Memo of the repeated-header lookup by cell text (most columns repeat a few values).
     header_memo: HashMap<String, Option<Field>>,
+    /// The list's jurisdiction, as evidence for repairing damaged division codes.
+    jurisdiction: Jurisdiction,
+}
+
+/// What the table says its jurisdiction is: named by its file, folder or sheet, else the one
+/// division code its earlier rows share.
+#[derive(Debug, Clone, Default)]
+struct Jurisdiction {
+    /// Named by the path or sheet (code, name).
+    named: Option<(String, String)>,
+    /// The division code every earlier row had, `Err` once two differed.
+    rows: Option<Result<String, ()>>,
+}
+
+impl Jurisdiction {
+    fn observe(&mut self, code: &str) {
+        match &self.rows {
+            None => self.rows = Some(Ok(code.to_string())),
+            Some(Ok(c)) if c != code => self.rows = Some(Err(())),
+            _ => {}
+        }
+    }
+
+    /// The code and how to show it.
+    fn get(&self) -> Option<(String, String)> {
+        if let Some((code, name)) = &self.named {
+            return Some((code.clone(), format!("{name}({code})")));
+        }
+        match &self.rows {
+            Some(Ok(c)) => Some((c.clone(), c.clone())),
+            _ => None,
+        }
+    }
 }
 
 /// The most cell texts [`TableBuilder`] remembers for the repeated-header test.
@@ -98,8 +136,8 @@ impl TableBuilder {
     /// A builder for a table of `file` (and `sheet`).
     pub fn new(file: Arc<str>, sheet: Option<Arc<str>>, catalog: CatalogKind, opts: &Options) -> TableBuilder {
         TableBuilder {
-            file,
-            sheet,
+            file: file.clone(),
+            sheet: sheet.clone(),
             catalog,
             dict: opts.dict.clone(),
             values: opts.values.clone(),
@@ -108,6 +146,13 @@ impl TableBuilder {
             gave_up: false,
             items: 0,
             header_memo: HashMap::new(),
+            jurisdiction: Jurisdiction {
+                named: opts
+                    .divisions
+                    .named_in([&*file, sheet.as_deref().unwrap_or("")])
+                    .map(|c| (c.to_string(), opts.divisions.name(c).unwrap_or_default().to_string())),
+                rows: None,
+            },
         }
     }
 
@@ -194,14 +239,14 @@ impl TableBuilder {
             return;
         };
         self.pending.retain(|r| r.number > header.last_row);
-        let mapping = self.map(&header, emit);
+        let mapping = self.map(&header, &self.pending, emit);
         if let TableKind::Items(kind) = mapping.kind {
             emit(Event::Table { file: self.file.clone(), sheet: self.sheet.clone(), kind });
         }
         self.mapping = Some(mapping);
     }
 
-    fn map(&self, header: &Header, emit: &mut dyn FnMut(Event)) -> Mapping {
+    fn map(&self, header: &Header, sample: &[Row], emit: &mut dyn FnMut(Event)) -> Mapping {
         let is_materials = header.columns.iter().any(|c| c.target == Some(Target::Material(MaterialField::Name)))
             && !header.columns.iter().any(|c| c.target == Some(Target::Item(Field::Materials)));
         let kind = if is_materials { TableKind::Materials } else { TableKind::Items(self.catalog) };
@@ -217,8 +262,19 @@ impl TableBuilder {
             f.location.header = Some(c.header.clone());
             f
         };
+        // A header matched exactly is never overridden by a looser match of another column.
+        let exact: HashSet<Field> = header
+            .columns
+            .iter()
+            .filter_map(|c| match (c.target, &c.how) {
+                (Some(Target::Item(f)), Matched::Exact) => Some(f),
+                _ => None,
+            })
+            .collect();
+        let mut unmapped: Vec<&Column> = Vec::new();
         for c in &header.columns {
             match (c.target, kind) {
+                (Some(Target::Item(f)), _) if c.how != Matched::Exact && exact.contains(&f) => unmapped.push(c),
                 (Some(Target::Item(f)), _) => {
                     if let Some(first) = first_header.get(&f) {
                         emit(Event::Finding(at_header(
@@ -229,12 +285,39 @@ impl TableBuilder {
                         extra.push((c.index as usize, c.header.as_str().into()));
                         continue;
                     }
+                    if let Matched::Approximate { known } = &c.how {
+                        emit(Event::Finding(at_header(
+                            c,
+                            "QD006",
+                            Msg::HeaderApproximate { header: c.header.clone(), field: f, known: known.clone() },
+                        )));
+                    }
                     first_header.insert(f, c.header.clone());
                     fields.push((c.index as usize, f));
                     sources.insert(f, FieldSource { header: c.header.clone(), column: c.index, row: None });
                 }
                 (Some(Target::Material(m)), TableKind::Materials) => material_fields.push((c.index as usize, m)),
-                _ => {
+                _ => unmapped.push(c),
+            }
+        }
+        for c in unmapped {
+            let inferred = if kind == TableKind::Materials {
+                None
+            } else {
+                infer_from_content(c.index as usize, sample, self.catalog, &|f| first_header.contains_key(&f))
+            };
+            match inferred {
+                Some((f, evidence, fit, sampled)) => {
+                    emit(Event::Finding(at_header(
+                        c,
+                        "QD007",
+                        Msg::ColumnInferred { header: c.header.clone(), field: f, evidence, fit, sampled },
+                    )));
+                    first_header.insert(f, c.header.clone());
+                    fields.push((c.index as usize, f));
+                    sources.insert(f, FieldSource { header: c.header.clone(), column: c.index, row: None });
+                }
+                None => {
                     if kind != TableKind::Materials && !is_sequence_header(&c.header) {
                         emit(Event::Finding(at_header(c, "QD003", Msg::UnmappedHeader { header: c.header.clone() })));
                     }
@@ -247,7 +330,15 @@ impl TableBuilder {
         {
             emit(Event::Finding(f));
         }
-        Mapping { kind, fields, material_fields, extra, sources: Arc::new(sources), header_row: header.last_row }
+        fields.sort_unstable();
+        extra.sort_by_key(|(c, _)| *c);
+        let column_of = |f: Field| fields.iter().find(|(_, g)| *g == f).map(|(c, _)| *c);
+        let evidence = Evidence {
+            name: column_of(Field::Name),
+            codes: [Field::BasicCode, Field::ImplCode].into_iter().filter_map(column_of).collect(),
+        };
+        let units = fields.iter().filter_map(|(_, f)| headers::header_unit(&sources.get(f)?.header, *f).map(|u| (*f, u))).collect();
+        Mapping { kind, fields, material_fields, extra, sources: Arc::new(sources), header_row: header.last_row, evidence, units }
     }
 
     fn data_row(&mut self, row: Row, index: &mut MaterialsIndex, emit: &mut dyn FnMut(Event)) {
@@ -255,39 +346,35 @@ impl TableBuilder {
         if row.is_blank() || row.number <= m.header_row {
             return;
         }
-        let nonblank: Vec<usize> = (0..row.cells.len()).filter(|c| !row.cells[*c].is_blank()).collect();
-        // Trailing notes (注：…), and section or title rows with a single cell outside the name column.
-        if let Some(&first) = nonblank.first() {
-            let t = row.cells[first].as_text();
-            let t = t.trim();
-            if (t.starts_with("注")
-                || t.starts_with("备注")
-                || t.starts_with("说明")
-                || t.starts_with("填表说明")
-                || t.starts_with("填报说明"))
-                && nonblank.len() <= 2
-            {
-                return;
-            }
-        }
-        let name_col = m.fields.iter().find(|(_, f)| *f == Field::Name).map(|(c, _)| *c);
-        if nonblank.len() == 1 && Some(nonblank[0]) != name_col {
-            return;
-        }
         // A repeated header row (page-break headers in exports). When the table has a name
         // column, a repeated header names that field there: one lookup rules most rows out.
         let mut memo = std::mem::take(&mut self.header_memo);
+        let name_col = m.evidence.name;
         let name_says_header = name_col.is_none_or(|c| names_field(&self.dict, &mut memo, row.get(c)) == Some(Field::Name));
         let repeated =
             name_says_header && m.fields.iter().filter(|(c, f)| names_field(&self.dict, &mut memo, row.get(*c)) == Some(*f)).count() >= 3;
         self.header_memo = memo;
-        if repeated {
+        let skipped = if repeated {
+            Some(SkipReason::RepeatedHeader)
+        } else if m.kind == TableKind::Materials {
+            None
+        } else {
+            rows::classify(&row, &m.evidence)
+        };
+        if let Some(reason) = skipped {
+            let mut f =
+                Finding::at_file("QD008", &self.file, self.sheet.as_deref(), Msg::RowSkipped { reason, text: rows::excerpt(&row, 40) });
+            f.location.row = Some(row.number);
+            emit(Event::Finding(f));
             return;
         }
         match m.kind {
             TableKind::Materials => self.material_row(&row, index),
             TableKind::Items(_) => {
-                let (mut item, findings) = build_item(row, m, &self.file, &self.sheet, &self.values);
+                let (mut item, findings) = build_item(row, m, &self.file, &self.sheet, &self.jurisdiction, &self.values);
+                if let Some(code) = &item.division_code {
+                    self.jurisdiction.observe(code);
+                }
                 if item.materials.is_none()
                     && !index.is_empty()
                     && let Some(ms) = index.take_for(&item)
@@ -350,7 +437,9 @@ fn missing_columns(
     catalog: CatalogKind,
     sources: &BTreeMap<Field, FieldSource>,
 ) -> Option<Finding> {
-    let fields: Vec<Field> = Field::ALL.iter().copied().filter(|f| f.required_in(catalog) && !sources.contains_key(f)).collect();
+    // 申请材料 may come from a separate materials table joined by code: QD100 judges each item.
+    let fields: Vec<Field> =
+        Field::ALL.iter().copied().filter(|f| f.required_in(catalog) && *f != Field::Materials && !sources.contains_key(f)).collect();
     if fields.is_empty() {
         return None;
     }
@@ -367,7 +456,7 @@ fn missing_columns(
 
 /// Whether a header only numbers rows (序号).
 pub(crate) fn is_sequence_header(h: &str) -> bool {
-    matches!(text::fold_header(h).as_str(), "序号" | "编号" | "no" | "no." | "序")
+    matches!(text::fold_header(h).as_str(), "序号" | "编号" | "no" | "序" | "行号")
 }
 
 /// The longest text, in significant characters before its first bracket, that the
@@ -430,6 +519,7 @@ fn build_item(
     m: &Mapping,
     file: &Arc<str>,
     sheet: &Option<Arc<str>>,
+    jurisdiction: &Jurisdiction,
     values: &crate::config::ValueAliases,
 ) -> (Item, Vec<Finding>) {
     let mut item = Item {
@@ -441,6 +531,17 @@ fn build_item(
         let mut cell = row.cells.get_mut(*c).map(std::mem::take).unwrap_or_default();
         if let Some(aliases) = values.get(f) {
             alias_value(&mut cell, aliases);
+        }
+        // A bare number under a header that names the unit (`承诺时限（天）`) takes that unit.
+        if let Some((_, unit)) = m.units.iter().find(|(g, _)| g == f)
+            && let Some(value) = bare_number(&cell)
+        {
+            let limit = if value == 0 { Limit::INSTANT } else { Limit { value, unit: *unit } };
+            match f {
+                Field::StatutoryLimit => item.statutory_limit = Some(limit),
+                _ => item.promised_limit = Some(limit),
+            }
+            continue;
         }
         if let Some(p) = normalize::apply_owned(&mut item, *f, cell) {
             problems.push((*f, p));
@@ -459,13 +560,31 @@ fn build_item(
             item.extra.insert(format!("#{}", crate::model::provenance::column_letters(c as u32)), cell.as_text().into_owned());
         }
     }
-    let findings = problems
+    // A division code Excel showed as 1.50223E+11, restored when the agency code and the
+    // list's jurisdiction agree on it.
+    let mut repaired = Vec::new();
+    problems.retain(|(f, p)| {
+        let (Field::DivisionCode, ValueProblem::DigitsLost(raw)) = (f, p) else { return true };
+        let Some((code, shown)) = jurisdiction.get() else { return true };
+        match crate::normalize::code::repair_division(raw, item.agency_code.as_deref(), Some(&code)) {
+            Some(fixed) => {
+                let agency_division = item.agency_code.as_deref().and_then(|a| a.get(2..8)).unwrap_or_default().to_string();
+                let evidence = crate::i18n::RepairEvidence::AgencyAndJurisdiction { agency_division, jurisdiction: shown };
+                repaired.push(Msg::CodeRepaired { field: Field::DivisionCode, raw: raw.clone(), repaired: fixed.clone(), evidence });
+                item.division_code = Some(fixed);
+                false
+            }
+            None => true,
+        }
+    });
+    let mut findings: Vec<Finding> = problems
         .into_iter()
         .map(|(f, p)| {
             let (rule, msg) = problem_message(f, p);
             Finding::at_item(rule, &item, Some(f), msg)
         })
         .collect();
+    findings.extend(repaired.into_iter().map(|msg| Finding::at_item("QD015", &item, Some(Field::DivisionCode), msg)));
     (item, findings)
 }
 
@@ -477,6 +596,81 @@ fn alias_value(cell: &mut super::table::Cell, aliases: &std::collections::BTreeM
     {
         *t = to.clone();
     }
+}
+
+/// A cell holding only a whole number (a number cell, or digits as text).
+fn bare_number(cell: &super::table::Cell) -> Option<u32> {
+    match cell {
+        super::table::Cell::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX) => Some(*n as u32),
+        super::table::Cell::Text(t) => {
+            let t = text::fold_key(t);
+            (!t.is_empty() && t.len() <= 6 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok()).flatten()
+        }
+        _ => None,
+    }
+}
+
+/// A test of one cell's text.
+type ValueTest = dyn Fn(&str) -> bool;
+
+/// The least share of sampled values that must fit a kind for a column to be read by content.
+const INFER_MIN_SHARE: f64 = 0.9;
+/// The fewest non-blank sampled values content inference decides on.
+const INFER_MIN_VALUES: usize = 3;
+
+/// Content inference for an unmapped column: when at least 90 % of its sampled non-blank
+/// values are valid credit codes, 12-digit division codes, basic codes, yes/no values or time
+/// limits, and exactly one required field of that kind is not mapped yet, the column holds
+/// that field. Returns (field, what the values are, how many fit, how many were sampled).
+fn infer_from_content(
+    column: usize,
+    sample: &[Row],
+    catalog: CatalogKind,
+    mapped: &dyn Fn(Field) -> bool,
+) -> Option<(Field, crate::i18n::Evidence, usize, usize)> {
+    use crate::i18n::Evidence as E;
+    use crate::model::field::Required;
+    let values: Vec<String> =
+        sample.iter().map(|r| r.get(column)).filter(|c| !c.is_blank()).map(|c| c.as_text().trim().to_string()).collect();
+    if values.len() < INFER_MIN_VALUES {
+        return None;
+    }
+    let share = |pred: &dyn Fn(&str) -> bool| {
+        let fit = values.iter().filter(|v| pred(v)).count();
+        (fit as f64 >= INFER_MIN_SHARE * values.len() as f64).then_some(fit)
+    };
+    let required = |f: Field| match f.required() {
+        Required::Always => true,
+        Required::Implementation => catalog == CatalogKind::Implementation,
+        _ => false,
+    };
+    let free = |f: Field| required(f) && !mapped(f);
+    let credit = |v: &str| crate::model::codes::check_credit_code(&v.to_ascii_uppercase()).is_ok();
+    let division = |v: &str| {
+        v.len() == 12
+            && v.bytes().all(|b| b.is_ascii_digit())
+            && crate::model::codes::division_depth(v).is_some()
+            && matches!(&v[..1], "1" | "2" | "3" | "4" | "5" | "6")
+    };
+    let digits = |v: &str| (9..=14).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit());
+    let yes_no = |v: &str| crate::normalize::boolean::parse_bool(v).is_some() && !v.bytes().all(|b| b.is_ascii_digit());
+    let limit = |v: &str| crate::normalize::limit::parse_limit(v).is_some() && !v.bytes().all(|b| b.is_ascii_digit());
+    let candidates: [(E, &ValueTest, &[Field]); 5] = [
+        (E::CreditCodes, &credit, &[Field::AgencyCode]),
+        (E::DivisionCodes, &division, &[Field::DivisionCode]),
+        (E::BasicCodes, &digits, &[Field::BasicCode]),
+        (E::YesNo, &yes_no, &[Field::Fee]),
+        (E::Limits, &limit, &[Field::StatutoryLimit, Field::PromisedLimit]),
+    ];
+    for (evidence, pred, fields) in candidates {
+        let Some(fit) = share(pred) else { continue };
+        let open: Vec<Field> = fields.iter().copied().filter(|f| free(*f)).collect();
+        return match open.as_slice() {
+            [f] => Some((*f, evidence, fit, values.len())),
+            _ => None,
+        };
+    }
+    None
 }
 
 /// The rule and message for a value problem.

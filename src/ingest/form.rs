@@ -68,7 +68,7 @@ pub enum SheetBuilder {
         rows: Vec<Row>,
     },
     /// A table: one row per item.
-    Table(TableBuilder),
+    Table(Box<TableBuilder>),
     /// A form.
     Form(FormBuilder),
 }
@@ -78,7 +78,7 @@ impl SheetBuilder {
     pub fn new(file: Arc<str>, sheet: Option<Arc<str>>, catalog: CatalogKind, opts: &Options, csv: bool) -> SheetBuilder {
         match (opts.layout, csv) {
             (Layout::Form, _) => SheetBuilder::Form(FormBuilder::new(file, sheet, catalog, opts)),
-            (Layout::Table, _) | (Layout::Auto, true) => SheetBuilder::Table(TableBuilder::new(file, sheet, catalog, opts)),
+            (Layout::Table, _) | (Layout::Auto, true) => SheetBuilder::Table(Box::new(TableBuilder::new(file, sheet, catalog, opts))),
             (Layout::Auto, false) => SheetBuilder::Undecided { file, sheet, catalog, opts: opts.clone(), rows: Vec::new() },
         }
     }
@@ -137,7 +137,7 @@ impl SheetBuilder {
             for r in rows {
                 b.push_row(r, index, emit);
             }
-            *self = SheetBuilder::Table(b);
+            *self = SheetBuilder::Table(Box::new(b));
         }
     }
 }
@@ -355,7 +355,7 @@ fn resolve_label(dict: &HeaderDictionary, t: &str) -> Option<Label> {
     if t.contains('\n') || t.chars().count() > 30 {
         return None;
     }
-    if let Some(f) = dict.field(t) {
+    if let Some(f) = dict.field(t).or_else(|| dict.compositional(t).map(|(f, _)| f)) {
         return Some(Label::Field(f));
     }
     let k = text::fold_header(t);

@@ -1,11 +1,19 @@
 //! Header detection and mapping: finds the header row (not assumed to be row 1), joins a
 //! two-row header (`办结时限` over `法定` / `承诺`), and maps each column to a [`Field`] through
 //! the field dictionary plus the repository's aliases. Resolved once per table.
+//!
+//! A header is matched in steps, each recorded on the column ([`Matched`]): exact (by the
+//! folding key, markers such as `*` and `（必填）` removed, or without a bracketed unit or note)
+//! → compositional (the header holds a field's distinctive term with qualifiers before it, as
+//! in `实施机关统一社会信用代码`; the longest term wins) → approximate (one character away from a
+//! known header of four or more characters, when only one field is that close). Content
+//! inference, the last step, needs data rows and lives with the table builder.
 
 use std::collections::HashMap;
 
-use crate::model::field::{Field, MaterialField};
-use crate::normalize::text::{clean, fold_header};
+use crate::model::field::{Field, Kind, MaterialField};
+use crate::model::item::LimitUnit;
+use crate::normalize::text::{clean, fold_header, fold_key, split_brackets, strip_markers};
 
 use super::table::Row;
 
@@ -18,20 +26,97 @@ pub enum Target {
     Material(MaterialField),
 }
 
+/// How a column's header was matched to its target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Matched {
+    /// The folded header is the field's label or an alias (with or without a bracketed note).
+    Exact,
+    /// The header holds the field's distinctive term (`term`, as written in the dictionary)
+    /// with qualifiers before it or a name-preserving word after it.
+    Compositional {
+        /// The dictionary term found in the header.
+        term: &'static str,
+    },
+    /// The header is one character away from a known header (`known`).
+    Approximate {
+        /// The known header it was read as.
+        known: String,
+    },
+    /// The header says nothing known; the column's values showed what it holds.
+    Content {
+        /// How many sampled values fit, and how many were sampled.
+        fit: usize,
+        /// Sampled non-blank values.
+        sampled: usize,
+    },
+}
+
+/// A header's resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    /// The target.
+    pub target: Target,
+    /// How it was matched.
+    pub how: Matched,
+}
+
+/// The shortest term (in characters) matched inside a longer header: two-character words such
+/// as `名称` or `层级` are too common to mean one field.
+const MIN_TERM_CHARS: usize = 4;
+
+/// Words that may follow a field's term without changing what the column holds
+/// (`主管部门名称`, `受理条件内容`, `法定办结时限工作日`).
+const HEAD_PRESERVING_SUFFIXES: &[&str] = &[
+    "名称",
+    "全称",
+    "名",
+    "内容",
+    "信息",
+    "情况",
+    "明细",
+    "清单",
+    "目录",
+    "列表",
+    "一览",
+    "项",
+    "事项",
+    "要求",
+    "及要求",
+    "工作日",
+    "个工作日",
+    "自然日",
+    "日",
+    "天",
+    "个月",
+    "月",
+    "小时",
+    "号",
+    "号码",
+    "值",
+];
+
 /// Header text → target, built once from the field dictionary and config aliases.
 #[derive(Debug, Clone)]
 pub struct HeaderDictionary {
     item: HashMap<String, Field>,
     material: HashMap<String, MaterialField>,
+    /// Distinctive terms for compositional matching: (folded term, term as written, field),
+    /// longest first.
+    terms: Vec<(String, &'static str, Field)>,
 }
 
 impl HeaderDictionary {
     /// The built-in dictionary plus `aliases` (field key → extra headers) from `qingdan.yaml`.
     pub fn new(aliases: &std::collections::BTreeMap<Field, Vec<String>>) -> HeaderDictionary {
         let mut item = HashMap::new();
+        let mut terms = Vec::new();
         for &f in Field::ALL {
             for h in [f.key(), f.label()].into_iter().chain(f.aliases().iter().copied()) {
-                item.insert(fold_header(h), f);
+                let k = fold_header(h);
+                if !h.is_ascii() && k.chars().count() >= MIN_TERM_CHARS {
+                    terms.push((k.clone(), h, f));
+                }
+                item.insert(k, f);
             }
         }
         for (f, hs) in aliases {
@@ -39,34 +124,133 @@ impl HeaderDictionary {
                 item.insert(fold_header(h), *f);
             }
         }
+        terms.sort_by_key(|(k, _, _)| std::cmp::Reverse(k.chars().count()));
         let mut material = HashMap::new();
         for &m in MaterialField::ALL {
             for h in std::iter::once(m.label()).chain(m.aliases().iter().copied()) {
                 material.insert(fold_header(h), m);
             }
         }
-        HeaderDictionary { item, material }
+        HeaderDictionary { item, material, terms }
     }
 
-    /// The item field a header names.
+    /// The item field a header names exactly: its folded form, or the same without bracketed
+    /// notes and units (`法定办结时限（工作日）`).
     pub fn field(&self, header: &str) -> Option<Field> {
         let key = fold_header(header);
-        self.item.get(&key).copied().or_else(|| {
-            // 法定办结时限(工作日) and similar: a known header followed by a bracketed unit note.
-            let cut = header.find(['(', '（'])?;
-            self.item.get(&fold_header(&header[..cut])).copied()
-        })
+        if let Some(f) = self.item.get(&key) {
+            return Some(*f);
+        }
+        let (outside, notes) = split_brackets(&strip_markers(header));
+        if notes.is_empty() {
+            return None;
+        }
+        self.item.get(&fold_key(&outside)).copied()
     }
 
-    /// The material field a header names.
+    /// The material field a header names exactly.
     pub fn material(&self, header: &str) -> Option<MaterialField> {
-        self.material.get(&fold_header(header)).copied()
+        let key = fold_header(header);
+        if let Some(m) = self.material.get(&key) {
+            return Some(*m);
+        }
+        let (outside, notes) = split_brackets(&strip_markers(header));
+        if notes.is_empty() {
+            return None;
+        }
+        self.material.get(&fold_key(&outside)).copied()
     }
 
-    /// Item field, else material field.
+    /// Item field, else material field, named exactly.
     pub fn target(&self, header: &str) -> Option<Target> {
         self.field(header).map(Target::Item).or_else(|| self.material(header).map(Target::Material))
     }
+
+    /// The item field whose distinctive term the header holds, with qualifiers before it
+    /// (`实施机关统一社会信用代码`) or a name-preserving word after it (`主管部门名称`). The
+    /// longest term wins; two fields with equally long terms leave the header unmatched.
+    pub fn compositional(&self, header: &str) -> Option<(Field, &'static str)> {
+        let (outside, _) = split_brackets(&strip_markers(header));
+        let key = fold_key(&outside);
+        let mut best: Option<(usize, Field, &'static str)> = None;
+        let mut tie = false;
+        for (term, written, f) in &self.terms {
+            let len = term.chars().count();
+            if best.is_some_and(|(l, _, _)| len < l) {
+                break;
+            }
+            let Some(at) = key.rfind(term.as_str()) else { continue };
+            let suffix = &key[at + term.len()..];
+            if !(suffix.is_empty() || HEAD_PRESERVING_SUFFIXES.contains(&suffix)) {
+                continue;
+            }
+            match best {
+                Some((_, other, _)) if other != *f => tie = true,
+                Some(_) => {}
+                None => best = Some((len, *f, written)),
+            }
+        }
+        if tie {
+            return None;
+        }
+        best.map(|(_, f, w)| (f, w))
+    }
+
+    /// The known header one character away from `header` (four or more characters), when all
+    /// such headers name one field.
+    pub fn approximate(&self, header: &str) -> Option<(Field, String)> {
+        let (outside, _) = split_brackets(&strip_markers(header));
+        let key = fold_key(&outside);
+        let n = key.chars().count();
+        if n < MIN_TERM_CHARS || key.is_ascii() || self.material.contains_key(&key) {
+            return None;
+        }
+        let mut found: Option<(Field, &str)> = None;
+        for (known, f) in &self.item {
+            if known.chars().count().abs_diff(n) > 1 || known.is_ascii() {
+                continue;
+            }
+            if strsim::levenshtein(known, &key) == 1 {
+                match found {
+                    Some((other, _)) if other != *f => return None,
+                    Some(_) => {}
+                    None => found = Some((*f, known)),
+                }
+            }
+        }
+        found.map(|(f, k)| (f, k.to_string()))
+    }
+
+    /// A header resolved through every step but content inference.
+    pub fn resolve(&self, header: &str) -> Option<Resolution> {
+        if let Some(t) = self.target(header) {
+            return Some(Resolution { target: t, how: Matched::Exact });
+        }
+        if let Some((f, term)) = self.compositional(header) {
+            return Some(Resolution { target: Target::Item(f), how: Matched::Compositional { term } });
+        }
+        self.approximate(header).map(|(f, known)| Resolution { target: Target::Item(f), how: Matched::Approximate { known } })
+    }
+}
+
+/// The unit a header gives a limit column (`法定办结时限（工作日）`, `承诺时限(天)`): values
+/// written as bare numbers take it.
+pub fn header_unit(header: &str, field: Field) -> Option<LimitUnit> {
+    if field.kind() != Kind::Limit {
+        return None;
+    }
+    let (outside, notes) = split_brackets(header);
+    let k = fold_key(&outside);
+    notes.iter().map(|n| fold_key(n)).chain([k]).find_map(|n| {
+        let unit = |s: &str| match s {
+            "工作日" | "个工作日" => Some(LimitUnit::WorkingDay),
+            "日" | "天" | "自然日" => Some(LimitUnit::NaturalDay),
+            "月" | "个月" => Some(LimitUnit::Month),
+            "小时" => Some(LimitUnit::Hour),
+            _ => None,
+        };
+        unit(&n).or_else(|| ["个工作日", "工作日", "自然日", "个月", "小时"].iter().find(|u| n.ends_with(*u)).and_then(|u| unit(u)))
+    })
 }
 
 impl Default for HeaderDictionary {
@@ -85,6 +269,8 @@ pub struct Column {
     pub header: String,
     /// What it maps to, if anything.
     pub target: Option<Target>,
+    /// How the target was matched (`Exact` when there is none).
+    pub how: Matched,
 }
 
 /// A detected header.
@@ -104,7 +290,11 @@ pub fn detect(rows: &[Row], dict: &HeaderDictionary) -> Option<Header> {
     let texts = |r: &Row| -> Vec<Option<String>> { r.cells.iter().map(|c| clean(&c.as_text())).collect() };
     let mut best: Option<(usize, usize)> = None;
     for (i, row) in rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
-        let hits = texts(row).iter().flatten().filter(|h| dict.target(h).is_some()).count();
+        let hits = texts(row)
+            .iter()
+            .flatten()
+            .filter(|h| dict.target(h).is_some() || (h.chars().count() <= 40 && dict.compositional(h).is_some()))
+            .count();
         let nonblank = row.cells.iter().filter(|c| !c.is_blank()).count();
         let enough = hits >= 3 || (hits >= 2 && hits * 2 >= nonblank);
         if enough {
@@ -133,18 +323,25 @@ pub fn detect(rows: &[Row], dict: &HeaderDictionary) -> Option<Header> {
     for (c, parent) in parents.iter().enumerate() {
         let own = top.get(c).cloned().flatten();
         let child = sub.as_ref().and_then(|s| s.get(c).cloned().flatten());
-        let (header, target) = match (&child, parent) {
-            (Some(child), Some(parent)) => combine(parent, child, dict),
-            (Some(child), None) => (child.clone(), dict.target(child)),
+        let (header, resolution) = match (&child, parent) {
+            (Some(child), Some(parent)) => {
+                let (shown, target) = combine(parent, child, dict);
+                (shown, target.map(|target| Resolution { target, how: Matched::Exact }).or_else(|| dict.resolve(child)))
+            }
+            (Some(child), None) => (child.clone(), dict.resolve(child)),
             (None, _) => match own {
                 Some(h) => {
-                    let t = dict.target(&h);
-                    (h, t)
+                    let r = dict.resolve(&h);
+                    (h, r)
                 }
                 None => continue,
             },
         };
-        columns.push(Column { index: c as u32, header, target });
+        let (target, how) = match resolution {
+            Some(r) => (Some(r.target), r.how),
+            None => (None, Matched::Exact),
+        };
+        columns.push(Column { index: c as u32, header, target, how });
     }
     let last_row = if sub.is_some() { rows[i + 1].number } else { rows[i].number };
     Some(Header { last_row, columns })
@@ -171,18 +368,26 @@ fn is_sub_header(top: &[Option<String>], next: &[Option<String>], parents: &[Opt
     combined > 0
 }
 
-/// Joins a parent and a child header: `办结时限` + `法定` → `法定办结时限`.
+/// Joins a parent and a child header: `办结时限` + `法定` → `法定办结时限`, `实施主体` + `名称`
+/// → the agency (the child qualifies its parent: tried before the child alone, which may be a
+/// field of its own, as `名称` is). A bracketed unit on the child (`法定（工作日）`) stays in the
+/// shown header, where the column's unit is read from.
 fn combine(parent: &str, child: &str, dict: &HeaderDictionary) -> (String, Option<Target>) {
     let shown = format!("{parent}/{child}");
-    let stem = parent.trim_end_matches(['(', ')']).replace("办结时限", "").replace("时限", "");
-    for candidate in
-        [format!("{child}{parent}"), format!("{parent}{child}"), format!("{child}办结时限"), format!("{stem}{child}"), child.to_string()]
-    {
+    let (bare_child, _) = split_brackets(&strip_markers(child));
+    let (bare_parent, _) = split_brackets(&strip_markers(parent));
+    let child = bare_child.as_str();
+    let parent = bare_parent.as_str();
+    let stem = parent.replace("办结时限", "").replace("时限", "");
+    for candidate in [format!("{child}{parent}"), format!("{parent}{child}"), format!("{child}办结时限"), format!("{stem}{child}")] {
         if let Some(t) = dict.target(&candidate) {
             return (shown, Some(t));
         }
     }
-    (shown, None)
+    if let Some((f, _)) = dict.compositional(&format!("{parent}{child}")) {
+        return (shown, Some(Target::Item(f)));
+    }
+    (shown, dict.target(child))
 }
 
 #[cfg(test)]
@@ -230,6 +435,22 @@ mod tests {
     }
 
     #[test]
+    fn grouped_two_row_header() {
+        let rows = vec![
+            row(1, &["★事项名称", "实施主体", "", "办结时限", "", "联系方式", ""]),
+            row(2, &["★事项名称", "名称", "统一社会信用代码", "法定（工作日）", "承诺（工作日）", "咨询电话", "监督投诉电话"]),
+            row(3, &["某某许可", "某局", "11150200MB1234567X", "20", "10", "0472-1", "12345"]),
+        ];
+        let h = detect(&rows, &dict()).unwrap();
+        assert_eq!(h.last_row, 2);
+        let t: Vec<_> = h.columns.iter().map(|c| c.target).collect();
+        use Field::*;
+        let want = [Name, Agency, AgencyCode, StatutoryLimit, PromisedLimit, ConsultPhone, ComplaintPhone];
+        assert_eq!(t, want.iter().map(|f| Some(Target::Item(*f))).collect::<Vec<_>>());
+        assert_eq!(header_unit(&h.columns[3].header, StatutoryLimit), Some(LimitUnit::WorkingDay));
+    }
+
+    #[test]
     fn data_row_is_not_a_sub_header() {
         let rows = vec![row(1, &["事项名称", "实施编码", "法定时限"]), row(2, &["某某许可", "X1", "20"])];
         assert_eq!(detect(&rows, &dict()).unwrap().last_row, 1);
@@ -250,8 +471,107 @@ mod tests {
     }
 
     #[test]
+    fn compositional_and_approximate() {
+        let d = dict();
+        assert_eq!(d.compositional("实施机关统一社会信用代码"), Some((Field::AgencyCode, "统一社会信用代码")));
+        assert_eq!(d.compositional("主管部门名称").map(|x| x.0), Some(Field::Department));
+        assert_eq!(d.compositional("本级实施主体").map(|x| x.0), Some(Field::Agency));
+        assert_eq!(d.compositional("受理条件说明"), None, "a qualifier after the term changes the meaning");
+        assert_eq!(d.compositional("办理流程图"), None);
+        assert_eq!(d.approximate("事项明称").map(|x| x.0), Some(Field::Name));
+        assert_eq!(d.approximate("受理时限"), None, "near 受理时间 and 办理时限: ambiguous");
+        assert_eq!(d.field("事项\n名称"), Some(Field::Name));
+        assert_eq!(d.field("★事项名称【必填】"), Some(Field::Name));
+        assert_eq!(header_unit("法定办结时限（天）", Field::StatutoryLimit), Some(LimitUnit::NaturalDay));
+        assert_eq!(header_unit("承诺时限(工作日)", Field::PromisedLimit), Some(LimitUnit::WorkingDay));
+        assert_eq!(header_unit("承诺时限", Field::PromisedLimit), None);
+    }
+
+    #[test]
     fn no_header() {
         let rows = vec![row(1, &["a", "b"]), row(2, &["c", "d"])];
         assert!(detect(&rows, &dict()).is_none());
+    }
+}
+
+#[cfg(test)]
+mod folding_properties {
+    //! Every header alias and every vocabulary form resolves to the same field or value in
+    //! whatever width, spacing, line breaks and required-markers a department writes it.
+
+    use super::*;
+    use crate::model::vocab::*;
+    use proptest::prelude::*;
+
+    /// A written variant of `s`: half-width brackets and punctuation turned full-width (or the
+    /// reverse), spaces or line breaks inserted between characters, and a marker around it.
+    fn variant(s: &str, widen: bool, breaks: &[usize], space: char, marker: usize) -> String {
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if breaks.contains(&i) && i > 0 {
+                out.push(space);
+            }
+            let c = match (widen, c) {
+                (true, '(') => '（',
+                (true, ')') => '）',
+                (true, ',') => '，',
+                (true, ':') => '：',
+                (true, c) if c.is_ascii_alphanumeric() => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+                (false, '（') => '(',
+                (false, '）') => ')',
+                (false, c) => c,
+                (_, c) => c,
+            };
+            out.push(c);
+        }
+        match marker {
+            1 => format!("*{out}"),
+            2 => format!("{out}（必填）"),
+            3 => format!("{out}："),
+            4 => format!("★{out}【必填项】"),
+            5 => format!(" {out} \n"),
+            _ => out,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_header_alias_in_any_spelling(
+            widen in any::<bool>(),
+            breaks in proptest::collection::vec(0usize..12, 0..3),
+            space in prop::sample::select(vec![' ', '\n', '\u{3000}', '\t']),
+            marker in 0usize..6,
+        ) {
+            let dict = HeaderDictionary::default();
+            for &f in Field::ALL {
+                for h in [f.label()].into_iter().chain(f.aliases().iter().copied()) {
+                    let v = variant(h, widen, &breaks, space, marker);
+                    prop_assert_eq!(dict.field(&v), Some(f), "{:?} from {:?}", v, h);
+                }
+            }
+        }
+
+        #[test]
+        fn every_vocabulary_form_in_any_spelling(
+            widen in any::<bool>(),
+            breaks in proptest::collection::vec(0usize..12, 0..3),
+            space in prop::sample::select(vec![' ', '\n', '\u{3000}']),
+        ) {
+            fn each<T: Copy + PartialEq + std::fmt::Debug>(forms: &[(&str, T)], parse: fn(&str) -> Option<T>, widen: bool, breaks: &[usize], space: char) -> Result<(), TestCaseError> {
+                for (form, value) in forms {
+                    let v = variant(form, widen, breaks, space, 0);
+                    prop_assert_eq!(parse(&v), Some(*value), "{:?} from {:?}", v, form);
+                }
+                Ok(())
+            }
+            each(ItemType::forms(), ItemType::parse, widen, &breaks, space)?;
+            each(Level::forms(), Level::parse, widen, &breaks, space)?;
+            each(AgencyNature::forms(), AgencyNature::parse, widen, &breaks, space)?;
+            each(ServiceObject::forms(), ServiceObject::parse, widen, &breaks, space)?;
+            each(SpecialProcedure::forms(), SpecialProcedure::parse, widen, &breaks, space)?;
+            each(CrossArea::forms(), CrossArea::parse, widen, &breaks, space)?;
+            each(MaterialSource::forms(), MaterialSource::parse, widen, &breaks, space)?;
+            each(MaterialForm::forms(), MaterialForm::parse, widen, &breaks, space)?;
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod form;
 pub mod headers;
 pub mod limits;
+pub mod rows;
 pub mod spreadsheet;
 pub mod table;
 
@@ -47,6 +48,9 @@ pub struct Options {
     pub limits: crate::config::Limits,
     /// Value aliases from the config (`values:`), applied to whole cells before normalizing.
     pub values: Arc<crate::config::ValueAliases>,
+    /// Division names (bundled table and `jurisdictions:`), to tell a list's jurisdiction from
+    /// its file, folder or sheet name.
+    pub divisions: Arc<crate::model::divisions::Divisions>,
 }
 
 impl Default for Options {
@@ -58,6 +62,7 @@ impl Default for Options {
             layout: Layout::Auto,
             limits: crate::config::Limits::default(),
             values: Arc::default(),
+            divisions: Arc::new(crate::model::divisions::Divisions::new(&Default::default())),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod codes;
+pub mod divisions;
 pub mod field;
 pub mod item;
 pub mod provenance;

@@ -1,11 +1,15 @@
 //! Closed vocabularies of fields.md: item types, levels, agency natures, service objects,
 //! special procedures, cross-area scopes and the material enums. Each value serializes as its
-//! canonical Chinese term; `parse` accepts the term and its aliases after width folding.
+//! canonical Chinese term; `parse` looks values up by the one folding key
+//! ([`crate::normalize::text::fold_key`]), so full- and half-width brackets, punctuation, spaces
+//! and line breaks never matter, then without bracketed notes, then through the vocabulary's own
+//! grammar of long official forms where it has one ([`Level`]'s 旗/县/区, 苏木/乡/镇/街道,
+//! 嘎查/村/社区 spellings; [`ItemType`]'s `…类` / `…事项` suffixes).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! vocab {
-    ($(#[$meta:meta])* $name:ident { $( $variant:ident => $zh:literal, $en:literal, [$($alias:literal),*] ; )* }) => {
+    ($(#[$meta:meta])* $name:ident $(via $forms:path)? { $( $variant:ident => $zh:literal, $en:literal, [$($alias:literal),*] ; )* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $( #[doc = $zh] $variant, )* }
@@ -20,12 +24,44 @@ macro_rules! vocab {
             /// An English name for `--lang en`.
             pub fn en(self) -> &'static str { match self { $($name::$variant => $en,)* } }
 
-            /// The other forms [`Self::parse`] accepts for this value (help lists them).
-            pub fn aliases(self) -> &'static [&'static str] { match self { $($name::$variant => &[$($alias),*],)* } }
+            /// Every written form the vocabulary knows (term, English name, aliases) with its value.
+            pub fn forms() -> &'static [(&'static str, $name)] {
+                &[$( ($zh, $name::$variant), ($en, $name::$variant), $(($alias, $name::$variant),)* )*]
+            }
 
-            /// Reads the term or one of its aliases; `s` must already be width-folded and trimmed.
+            /// The value whose term or alias has the folding key `key`.
+            pub fn lookup(key: &str) -> Option<$name> {
+                static MAP: std::sync::OnceLock<std::collections::HashMap<String, $name>> = std::sync::OnceLock::new();
+                MAP.get_or_init(|| {
+                    let mut m = std::collections::HashMap::new();
+                    for (form, v) in $name::forms() {
+                        m.entry($crate::normalize::text::fold_key(form)).or_insert(*v);
+                    }
+                    m
+                })
+                .get(key)
+                .copied()
+            }
+
+            /// Reads a value in any of its written forms: the folded term or an alias, the same
+            /// without a bracketed note (`企业法人（含分支机构）`), or a long official form.
             pub fn parse(s: &str) -> Option<$name> {
-                $( if s == $zh $(|| s == $alias)* { return Some($name::$variant); } )*
+                let key = $crate::normalize::text::fold_key(s);
+                if let Some(v) = $name::lookup(&key) {
+                    return Some(v);
+                }
+                let (outside, notes) = $crate::normalize::text::split_brackets(s);
+                if !notes.is_empty()
+                    && let Some(v) = $name::lookup(&$crate::normalize::text::fold_key(&outside))
+                {
+                    // A note that names another value (`行政许可（02）`) contradicts the text.
+                    let contradicted = notes.iter().any(|n| {
+                        let n = $crate::normalize::text::fold_key(n);
+                        $name::lookup(&n).or_else(|| $name::lookup(n.trim_start_matches('0'))).is_some_and(|o| o != v)
+                    });
+                    return (!contradicted).then_some(v);
+                }
+                $( if let Some(v) = $forms(&key) { return Some(v); } )?
                 None
             }
         }
@@ -49,7 +85,7 @@ macro_rules! vocab {
 
 vocab! {
     /// 事项类型 (GB/T 39046 A.1 type codes as aliases).
-    ItemType {
+    ItemType via item_type_forms {
         Licensing => "行政许可", "administrative licensing", ["许可", "01", "1"];
         Penalty => "行政处罚", "administrative penalty", ["处罚", "02", "2"];
         Enforcement => "行政强制", "administrative enforcement", ["强制", "03", "3"];
@@ -66,7 +102,7 @@ vocab! {
 
 vocab! {
     /// 行使层级.
-    Level {
+    Level via level_forms {
         National => "国家级", "national", ["国家", "中央"];
         Province => "省级", "province", ["省", "自治区级", "自治区", "省(自治区)级"];
         City => "市级", "city", ["市", "地市级", "盟市级", "市本级"];
@@ -89,12 +125,12 @@ vocab! {
 vocab! {
     /// 服务对象.
     ServiceObject {
-        NaturalPerson => "自然人", "natural person", ["个人", "公民"];
-        Enterprise => "企业法人", "enterprise", ["企业", "法人"];
+        NaturalPerson => "自然人", "natural person", ["个人", "公民", "居民", "群众"];
+        Enterprise => "企业法人", "enterprise", ["企业", "法人", "企业法人单位"];
         PublicInstitution => "事业法人", "public institution", ["事业单位", "事业单位法人"];
-        SocialOrganization => "社会组织法人", "social organization", ["社会组织"];
+        SocialOrganization => "社会组织法人", "social organization", ["社会组织", "社会团体", "社会团体法人", "民办非企业单位", "基金会"];
         UnincorporatedEnterprise => "非法人企业", "unincorporated enterprise", [];
-        Government => "行政机关", "government body", ["机关"];
+        Government => "行政机关", "government body", ["机关", "国家机关", "机关法人", "党政机关", "政府机关"];
         OtherOrganization => "其他组织", "other organization", ["其他"];
     }
 }
@@ -170,24 +206,194 @@ impl Level {
     }
 }
 
-/// A field's closed vocabulary as (canonical terms, other accepted forms), for help texts and
-/// config value aliases; `None` for fields without one.
+/// A field's closed vocabulary as (canonical terms, other accepted Chinese forms), for help
+/// texts and config value aliases; `None` for fields without one. Long official forms read by
+/// pattern (`苏木乡镇（街道）级`, `行政许可类`) are not listed one by one.
 pub fn accepted_forms(field: crate::model::field::Field) -> Option<(Vec<&'static str>, Vec<&'static str>)> {
     use crate::model::field::Kind;
-    fn of<T: Copy>(
+    fn of<T: Copy + PartialEq + 'static>(
         all: &[T],
+        forms: &'static [(&'static str, T)],
         name: fn(T) -> &'static str,
-        aliases: fn(T) -> &'static [&'static str],
+        en: fn(T) -> &'static str,
     ) -> (Vec<&'static str>, Vec<&'static str>) {
-        (all.iter().map(|v| name(*v)).collect(), all.iter().flat_map(|v| aliases(*v).iter().copied()).collect())
+        let canonical: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+        let mut other: Vec<&str> = Vec::new();
+        for (form, v) in forms {
+            if !canonical.contains(form) && *form != en(*v) && !other.contains(form) {
+                other.push(form);
+            }
+        }
+        (canonical, other)
     }
     Some(match field.kind() {
-        Kind::ItemType => of(ItemType::ALL, ItemType::as_str, ItemType::aliases),
-        Kind::Level => of(Level::ALL, Level::as_str, Level::aliases),
-        Kind::AgencyNature => of(AgencyNature::ALL, AgencyNature::as_str, AgencyNature::aliases),
-        Kind::ServiceObjects => of(ServiceObject::ALL, ServiceObject::as_str, ServiceObject::aliases),
-        Kind::SpecialProcedures => of(SpecialProcedure::ALL, SpecialProcedure::as_str, SpecialProcedure::aliases),
-        Kind::CrossArea => of(CrossArea::ALL, CrossArea::as_str, CrossArea::aliases),
+        Kind::ItemType => of(ItemType::ALL, ItemType::forms(), ItemType::as_str, ItemType::en),
+        Kind::Level => of(Level::ALL, Level::forms(), Level::as_str, Level::en),
+        Kind::AgencyNature => of(AgencyNature::ALL, AgencyNature::forms(), AgencyNature::as_str, AgencyNature::en),
+        Kind::ServiceObjects => of(ServiceObject::ALL, ServiceObject::forms(), ServiceObject::as_str, ServiceObject::en),
+        Kind::SpecialProcedures => of(SpecialProcedure::ALL, SpecialProcedure::forms(), SpecialProcedure::as_str, SpecialProcedure::en),
+        Kind::CrossArea => of(CrossArea::ALL, CrossArea::forms(), CrossArea::as_str, CrossArea::en),
         _ => return None,
     })
+}
+
+/// Long official forms of 事项类型: `行政许可类`, `公共服务事项`, `其他类`, `行政许可（01）`;
+/// `key` is already folded.
+fn item_type_forms(key: &str) -> Option<ItemType> {
+    let mut k = key;
+    loop {
+        let before = k.len();
+        for suffix in ["事项", "类别", "类型", "类", "项"] {
+            k = k.strip_suffix(suffix).unwrap_or(k);
+        }
+        if let Some(v) = ItemType::lookup(k) {
+            return Some(v);
+        }
+        if k.len() == before {
+            break;
+        }
+    }
+    // A type code written beside the name: `行政许可01`, `01行政许可`.
+    let name = k.trim_matches(|c: char| c.is_ascii_digit());
+    let code = k.trim_start_matches(|c: char| !c.is_ascii_digit()).trim_end_matches(|c: char| !c.is_ascii_digit());
+    match (ItemType::lookup(name), ItemType::lookup(code)) {
+        (Some(a), Some(b)) if a == b => Some(a),
+        (Some(a), None) if code.is_empty() => Some(a),
+        _ => None,
+    }
+}
+
+/// The words that name a level in Inner Mongolia's official spellings, longest first at each
+/// position: 旗/县/区 (and 县级市, 市辖区), 苏木/乡/镇/街道, 嘎查/村/社区, 盟/市/地区 …
+const LEVEL_WORDS: &[(&str, Option<Level>)] = &[
+    ("国务院", Some(Level::National)),
+    ("国家", Some(Level::National)),
+    ("中央", Some(Level::National)),
+    ("部委", Some(Level::National)),
+    ("自治区", Some(Level::Province)),
+    ("省", Some(Level::Province)),
+    ("地级市", Some(Level::City)),
+    ("设区的市", Some(Level::City)),
+    ("地市", Some(Level::City)),
+    ("盟市", Some(Level::City)),
+    ("市州", Some(Level::City)),
+    ("地区", Some(Level::City)),
+    ("盟", Some(Level::City)),
+    ("州", Some(Level::City)),
+    ("市", Some(Level::City)),
+    ("县级市", Some(Level::County)),
+    ("市辖区", Some(Level::County)),
+    ("自治旗", Some(Level::County)),
+    ("自治县", Some(Level::County)),
+    ("旗", Some(Level::County)),
+    ("县", Some(Level::County)),
+    ("区", Some(Level::County)),
+    ("苏木", Some(Level::Township)),
+    ("民族乡", Some(Level::Township)),
+    ("街道办事处", Some(Level::Township)),
+    ("街道办", Some(Level::Township)),
+    ("街道", Some(Level::Township)),
+    ("乡", Some(Level::Township)),
+    ("镇", Some(Level::Township)),
+    ("街", Some(Level::Township)),
+    ("嘎查", Some(Level::Village)),
+    ("村民委员会", Some(Level::Village)),
+    ("居民委员会", Some(Level::Village)),
+    ("村委会", Some(Level::Village)),
+    ("居委会", Some(Level::Village)),
+    ("社区", Some(Level::Village)),
+    ("村", Some(Level::Village)),
+    ("居", Some(Level::Village)),
+    // Fillers: 本级 (市本级), 级 inside a compound (旗县级区).
+    ("本", None),
+    ("级", None),
+    ("层", None),
+];
+
+/// Long official forms of 行使层级 (`key` already folded, so brackets and separators are gone):
+/// every word names the same level (`苏木乡镇街道级`, `嘎查村社区`, `旗级`, `区级`), or a county
+/// word comes first and `市` follows it as a county-level city (`县市区级`, `旗县市区`).
+/// Anything else (`市县两级`, `乡村`) is not one level.
+fn level_forms(key: &str) -> Option<Level> {
+    let mut rest = key;
+    let mut seen: Vec<Level> = Vec::new();
+    while !rest.is_empty() {
+        let (word, level) = LEVEL_WORDS.iter().filter(|(w, _)| rest.starts_with(w)).max_by_key(|(w, _)| w.len()).copied()?;
+        rest = &rest[word.len()..];
+        if let Some(l) = level {
+            seen.push(l);
+        }
+    }
+    let first = *seen.first()?;
+    let all_first = seen.iter().all(|l| *l == first);
+    if all_first {
+        return Some(first);
+    }
+    // 县（市、区）级: 市 after a county word is a county-level city.
+    (first == Level::County && seen.iter().all(|l| matches!(l, Level::County | Level::City))).then_some(Level::County)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_spellings() {
+        for (s, l) in [
+            ("苏木乡镇（街道）级", Level::Township),
+            ("苏木乡镇(街道)级", Level::Township),
+            ("旗级", Level::County),
+            ("苏木级", Level::Township),
+            ("区级", Level::County),
+            ("县（区）级", Level::County),
+            ("村（社区）级", Level::Village),
+            ("乡（镇、街道）级", Level::Township),
+            ("旗县区级", Level::County),
+            ("旗（县、市、区）级", Level::County),
+            ("县（市、区）", Level::County),
+            ("嘎查村（社区）", Level::Village),
+            ("嘎查级", Level::Village),
+            ("镇级", Level::Township),
+            ("街道", Level::Township),
+            ("社区级", Level::Village),
+            ("市本级", Level::City),
+            ("盟市级", Level::City),
+            ("自治区级", Level::Province),
+            ("国家级", Level::National),
+            ("市 级", Level::City),
+            ("县级市", Level::County),
+        ] {
+            assert_eq!(Level::parse(s), Some(l), "{s}");
+        }
+        for s in ["市县两级", "乡村", "省市级", "本级", "级", "城区", ""] {
+            assert_eq!(Level::parse(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn item_type_long_forms() {
+        for (s, t) in [
+            ("行政许可类", ItemType::Licensing),
+            ("行政许可事项", ItemType::Licensing),
+            ("公共服务类事项", ItemType::PublicService),
+            ("其他行政权力事项", ItemType::OtherPower),
+            ("其他类", ItemType::OtherPower),
+            ("行政许可（01）", ItemType::Licensing),
+            ("01", ItemType::Licensing),
+            ("许可类", ItemType::Licensing),
+            ("行 政 确 认", ItemType::Confirmation),
+        ] {
+            assert_eq!(ItemType::parse(s), Some(t), "{s}");
+        }
+        for s in ["行政许可（02）", "许可证", "行政", "类"] {
+            assert_eq!(ItemType::parse(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn bracketed_notes_and_widths() {
+        assert_eq!(ServiceObject::parse("企业法人（含分支机构）"), Some(ServiceObject::Enterprise));
+        assert_eq!(MaterialForm::parse("纸质／电子"), Some(MaterialForm::Either));
+        assert_eq!(CrossArea::parse("全市 通办"), Some(CrossArea::City));
+    }
 }

@@ -47,15 +47,49 @@ pub fn code_from_text(s: &str) -> CodeRead {
     CodeRead::Ok(t)
 }
 
+/// Splits text in Excel's display of a large number, `1.50223E+11`: one digit, optionally a
+/// point and up to 14 digits, `E+` (or `e+`) and a one- or two-digit exponent. Nothing else is
+/// scientific notation: `11550294E3000116003000` is a code with a letter in it.
 fn split_scientific(t: &str) -> Option<(&str, i64)> {
     let pos = t.find(['E', 'e'])?;
     let (m, e) = t.split_at(pos);
-    let e = e[1..].trim_start_matches('+');
-    if m.is_empty() || !m.bytes().all(|b| b.is_ascii_digit() || b == b'.') || m.bytes().filter(|b| *b == b'.').count() > 1 {
+    let exp = e[1..].strip_prefix('+')?;
+    if exp.is_empty() || exp.len() > 2 || !exp.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let exp: i64 = e.parse().ok()?;
-    Some((m, exp))
+    let mb = m.as_bytes();
+    let shape_ok = match mb {
+        [d] => d.is_ascii_digit(),
+        [d, b'.', rest @ ..] => d.is_ascii_digit() && !rest.is_empty() && rest.len() <= 14 && rest.iter().all(u8::is_ascii_digit),
+        _ => false,
+    };
+    if !shape_ok {
+        return None;
+    }
+    Some((m, exp.parse().ok()?))
+}
+
+/// Restores a 12-digit division code Excel displays as `1.50223E+11` when two independent
+/// pieces of evidence agree on it: the list's jurisdiction `jurisdiction` (a 12-digit code)
+/// rounds to the displayed digits, and the agency credit code's registration division
+/// (characters 3-8) is that jurisdiction's county. Returns the jurisdiction's code; `None`
+/// when either piece is missing or they disagree: a code is never guessed.
+pub fn repair_division(raw: &str, agency_code: Option<&str>, jurisdiction: Option<&str>) -> Option<String> {
+    let t: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let (mantissa, exp) = split_scientific(&t)?;
+    if exp != 11 {
+        return None;
+    }
+    let shown: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let j = jurisdiction?;
+    let agency = agency_code?;
+    if j.len() != 12 || !j.bytes().all(|b| b.is_ascii_digit()) || agency.len() != 18 || agency.get(2..8)? != &j[..6] {
+        return None;
+    }
+    let value: u64 = j.parse().ok()?;
+    let unit = 10u64.checked_pow(12 - u32::try_from(shown.len()).ok()?)?;
+    let rounded = (value + unit / 2) / unit;
+    (rounded == shown.parse::<u64>().ok()?).then(|| j.to_string())
 }
 
 #[cfg(test)]
@@ -76,6 +110,29 @@ mod tests {
         assert_eq!(code_from_text("150202000000.0"), CodeRead::Ok("150202000000".into()));
         assert_eq!(code_from_text("11150200MB1234567X"), CodeRead::Ok("11150200MB1234567X".into()));
         assert_eq!(code_from_text("E12"), CodeRead::Ok("E12".into()));
+        assert_eq!(code_from_text("11550294E3000116003000"), CodeRead::Ok("11550294E3000116003000".into()));
+        assert_eq!(code_from_text("1550294E30"), CodeRead::Ok("1550294E30".into()), "not Excel's display shape");
+        assert_eq!(code_from_text("1E+11"), CodeRead::DigitsLost("1E+11".into()));
+        assert_eq!(code_from_text("1.5E11"), CodeRead::Ok("1.5E11".into()), "Excel always shows the sign");
         assert_eq!(code_from_text("000231001000"), CodeRead::Ok("000231001000".into()));
+    }
+}
+
+#[cfg(test)]
+mod repair_tests {
+    use super::*;
+
+    #[test]
+    fn division_repaired_only_on_agreeing_evidence() {
+        let agency = Some("11150223MB1234567X");
+        assert_eq!(repair_division("1.50223E+11", agency, Some("150223000000")).as_deref(), Some("150223000000"));
+        assert_eq!(repair_division("1.50223E+11", agency, Some("150223100000")).as_deref(), Some("150223100000"));
+        // Missing evidence.
+        assert_eq!(repair_division("1.50223E+11", None, Some("150223000000")), None);
+        assert_eq!(repair_division("1.50223E+11", agency, None), None);
+        // Disagreeing evidence.
+        assert_eq!(repair_division("1.50223E+11", Some("11150202MB1234567X"), Some("150223000000")), None);
+        assert_eq!(repair_division("1.50224E+11", agency, Some("150223000000")), None);
+        assert_eq!(repair_division("1.50223E+10", agency, Some("150223000000")), None);
     }
 }

@@ -47,11 +47,16 @@ pub fn parse_visits(s: &str) -> Option<u32> {
 
 /// Reads 办件类型 / 是否即办件: 即办件 = true, 承诺件 = false, or a boolean.
 pub fn parse_instant(s: &str) -> Option<bool> {
-    match s.trim() {
-        "即办件" | "即办" | "即办类" | "即时办结" => Some(true),
-        "承诺件" | "承诺" | "承诺类" | "上报件" | "联办件" => Some(false),
-        other => parse_bool(other),
+    let key = super::text::fold_key(s);
+    let (outside, _) = super::text::split_brackets(s);
+    for k in [key.as_str(), super::text::fold_key(&outside).as_str()] {
+        match k.trim_end_matches('类').trim_end_matches("事项") {
+            "即办件" | "即办" | "即时办结" | "即时办理" | "当场办结" | "即办件当场办结" => return Some(true),
+            "承诺件" | "承诺办件" | "承诺" | "承诺办结" | "上报件" | "联办件" | "非即办件" => return Some(false),
+            _ => {}
+        }
     }
+    parse_bool(s)
 }
 
 #[cfg(test)]
@@ -82,5 +87,8 @@ mod tests {
         assert_eq!(parse_instant("承诺件"), Some(false));
         assert_eq!(parse_instant("是"), Some(true));
         assert_eq!(parse_instant("看情况"), None);
+        assert_eq!(parse_instant("即办件（当场办结）"), Some(true));
+        assert_eq!(parse_instant("承诺办件"), Some(false));
+        assert_eq!(parse_instant("承诺件 "), Some(false));
     }
 }

@@ -196,7 +196,7 @@ fn count_after(part: &str, prefix: &str) -> Option<u32> {
 
 /// Folds a material name for comparison across jurisdictions (width, spaces, punctuation).
 pub fn material_key(name: &str) -> String {
-    super::text::compare_key(name)
+    super::text::fold_key(name)
 }
 
 /// A hash of [`material_key`] computed without building the key: equal keys hash equally, so
@@ -204,7 +204,7 @@ pub fn material_key(name: &str) -> String {
 pub fn material_key_hash(name: &str) -> u64 {
     use std::hash::Hasher;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    super::text::hash_compare_key(name, &mut h);
+    super::text::hash_fold_key(name, &mut h);
     h.finish()
 }
 

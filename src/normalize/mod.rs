@@ -124,7 +124,7 @@ fn apply_clean(item: &mut Item, field: Field, t: String) -> Option<ValueProblem>
             code::CodeRead::Ok(_) => bad(),
             code::CodeRead::DigitsLost(raw) => Some(ValueProblem::DigitsLost(raw)),
         },
-        Kind::ItemType => match ItemType::parse(&t).or_else(|| ItemType::parse(t.trim_end_matches("类"))) {
+        Kind::ItemType => match ItemType::parse(&t) {
             Some(v) => {
                 item.item_type = Some(v);
                 None
@@ -157,7 +157,7 @@ fn apply_clean(item: &mut Item, field: Field, t: String) -> Option<ValueProblem>
             },
         },
         Kind::Level => list(&t, Level::parse, &mut item.level),
-        Kind::ServiceObjects => list(&t, ServiceObject::parse, &mut item.service_object),
+        Kind::ServiceObjects => list(&t, service_objects, &mut item.service_object),
         Kind::SpecialProcedures => {
             if text::says_none(&t) {
                 return None;
@@ -210,12 +210,29 @@ fn apply_clean(item: &mut Item, field: Field, t: String) -> Option<ValueProblem>
     }
 }
 
-fn list<T: PartialEq + Copy>(t: &str, parse: fn(&str) -> Option<T>, out: &mut Vec<T>) -> Option<ValueProblem> {
+/// One part of a 服务对象 list: a term, or terms joined by 或 / 和 / 及 / 与 (`法人或其他组织`).
+fn service_objects(part: &str) -> Option<Vec<ServiceObject>> {
+    if let Some(v) = ServiceObject::parse(part) {
+        return Some(vec![v]);
+    }
+    let words: Vec<&str> = part.split(['或', '和', '及', '与']).filter(|w| !w.trim().is_empty()).collect();
+    if words.len() < 2 {
+        return None;
+    }
+    words.into_iter().map(ServiceObject::parse).collect()
+}
+
+fn list<T: PartialEq + Copy, P: ParsedParts<T>>(t: &str, parse: fn(&str) -> P, out: &mut Vec<T>) -> Option<ValueProblem> {
     let mut unknown = Vec::new();
     for part in text::split_list(t) {
-        match parse(part) {
-            Some(v) if !out.contains(&v) => out.push(v),
-            Some(_) => {}
+        match parse(part).parts() {
+            Some(vs) => {
+                for v in vs {
+                    if !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+            }
             None => unknown.push(part.to_string()),
         }
     }
@@ -225,6 +242,24 @@ fn list<T: PartialEq + Copy>(t: &str, parse: fn(&str) -> Option<T>, out: &mut Ve
         Some(ValueProblem::Unreadable(t.to_string()))
     } else {
         Some(ValueProblem::PartlyUnreadable(unknown))
+    }
+}
+
+/// What a list part parser returns: one value or several, or nothing.
+trait ParsedParts<T> {
+    /// The values read, `None` when the part was not readable.
+    fn parts(self) -> Option<Vec<T>>;
+}
+
+impl<T> ParsedParts<T> for Option<T> {
+    fn parts(self) -> Option<Vec<T>> {
+        self.map(|v| vec![v])
+    }
+}
+
+impl<T> ParsedParts<T> for Option<Vec<T>> {
+    fn parts(self) -> Option<Vec<T>> {
+        self
     }
 }
 

@@ -39,7 +39,7 @@ pub fn clean(raw: &str) -> Option<String> {
 /// The slow path of [`clean`].
 fn clean_slow(raw: &str) -> Option<String> {
     // Full-width letters, digits and spaces are folded; Chinese punctuation (，；：（）) is kept,
-    // as published text needs it (comparisons fold it with `compare_key`).
+    // as published text needs it (comparisons fold it with `fold_key`).
     let folded: String = raw.chars().filter(|c| *c != '\u{0}').map(fold_alnum_char).collect();
     let folded = folded.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<String> =
@@ -147,66 +147,169 @@ fn is_caseless(c: char) -> bool {
     matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}')
 }
 
-/// Pushes `c` lower-cased; ASCII and caseless CJK without the Unicode case tables.
+/// Calls `f` with the NFKC compatibility form of `c` (full-width forms, circled digits,
+/// compatibility ideographs and the like folded); ASCII and CJK unified ideographs, which NFKC
+/// leaves alone, skip the tables.
 #[inline]
-fn push_lower(out: &mut String, c: char) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-    } else if is_caseless(c) {
-        out.push(c);
-    } else {
-        out.extend(c.to_lowercase());
+fn for_nfkc(c: char, mut f: impl FnMut(char)) {
+    if c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        f(c);
+        return;
+    }
+    match c {
+        '\u{3000}' | '\u{00A0}' => f(' '),
+        '\u{FF01}'..='\u{FF5E}' => f(fold_char(c)),
+        _ => {
+            use unicode_normalization::UnicodeNormalization;
+            for d in std::iter::once(c).nfkc() {
+                f(d);
+            }
+        }
     }
 }
 
-/// A character [`fold_header`] leaves unchanged wherever it stands: not whitespace, not
-/// removed, not a width variant, not upper-case, not `*` or a colon (trimmed at the ends).
+/// Calls `f` with each character [`fold_key`] keeps of `c`: NFKC-folded, lower-cased, with
+/// whitespace and punctuation (brackets, quotes, separators, `*`, `:`) dropped.
+#[inline]
+fn for_key_chars(c: char, mut f: impl FnMut(char)) {
+    for_nfkc(c, |d| {
+        if d.is_whitespace() || is_punct(d) {
+            return;
+        }
+        if d.is_ascii() {
+            f(d.to_ascii_lowercase());
+        } else if is_caseless(d) {
+            f(d);
+        } else {
+            for l in d.to_lowercase() {
+                f(l);
+            }
+        }
+    });
+}
+
+/// Marks written around a header or value that say "required" or decorate it: leading or
+/// trailing `*` `★` `※` `▲` `●`, a trailing colon, and a trailing bracketed note such as
+/// `（必填）`, `【必填项】`, `(选填)`, `(如有)`.
+pub fn strip_markers(raw: &str) -> String {
+    const MARKS: &[char] = &['*', '＊', '★', '☆', '※', '▲', '△', '●', '◆', '■', '#', '＃', '√'];
+    const NOTE_WORDS: &[&str] = &["必填", "选填", "必须", "必需", "可选", "必选", "非必", "如有", "若有", "可不填", "可空", "填写"];
+    let mut s = raw.trim().to_string();
+    loop {
+        let before = s.len();
+        s = s.trim_matches(|c: char| c.is_whitespace() || MARKS.contains(&c)).trim_end_matches([':', '：']).to_string();
+        if let Some((open, close)) = trailing_bracket(&s) {
+            let inner = &s[open..close];
+            if NOTE_WORDS.iter().any(|w| inner.contains(w)) {
+                s.truncate(open_start(&s, open));
+            }
+        }
+        if s.len() == before {
+            return s;
+        }
+    }
+}
+
+/// Byte range of the content of a bracketed segment that ends `s` (`(…)`, `（…）`, `[…]`,
+/// `【…】`, `〔…〕`), if any.
+fn trailing_bracket(s: &str) -> Option<(usize, usize)> {
+    let last = s.chars().next_back()?;
+    let open = match last {
+        ')' => '(',
+        '）' => '（',
+        ']' => '[',
+        '】' => '【',
+        '〕' => '〔',
+        '］' => '［',
+        _ => return None,
+    };
+    let close_at = s.len() - last.len_utf8();
+    let open_at = s[..close_at].rfind([open, '(', '（'])?;
+    let open_len = s[open_at..].chars().next().map_or(1, char::len_utf8);
+    Some((open_at + open_len, close_at))
+}
+
+/// The byte index of the opening bracket whose content starts at `content_start`.
+fn open_start(s: &str, content_start: usize) -> usize {
+    s[..content_start].char_indices().next_back().map_or(0, |(i, _)| i)
+}
+
+/// Whether `c` opens a bracketed segment.
+fn is_open_bracket(c: char) -> bool {
+    matches!(c, '(' | '（' | '[' | '［' | '【' | '〔' | '〖' | '<' | '〈' | '《' | '{')
+}
+
+/// Whether `c` closes a bracketed segment.
+fn is_close_bracket(c: char) -> bool {
+    matches!(c, ')' | '）' | ']' | '］' | '】' | '〕' | '〗' | '>' | '〉' | '》' | '}')
+}
+
+/// Splits `raw` into the text outside brackets and the contents of its bracketed segments:
+/// `法定办结时限（工作日）` → (`法定办结时限`, [`工作日`]). Unbalanced brackets are kept as text.
+pub fn split_brackets(raw: &str) -> (String, Vec<String>) {
+    let mut outside = String::with_capacity(raw.len());
+    let mut inside = Vec::new();
+    let mut depth = 0usize;
+    let mut current = String::new();
+    for c in raw.chars() {
+        if is_open_bracket(c) {
+            if depth > 0 {
+                current.push(c);
+            }
+            depth += 1;
+        } else if is_close_bracket(c) && depth > 0 {
+            depth -= 1;
+            if depth == 0 {
+                inside.push(std::mem::take(&mut current));
+            } else {
+                current.push(c);
+            }
+        } else if depth > 0 {
+            current.push(c);
+        } else {
+            outside.push(c);
+        }
+    }
+    if depth > 0 {
+        // An unclosed bracket: its text was never a note.
+        outside.push_str(&current);
+    }
+    (outside, inside)
+}
+
+/// A character [`fold_header`] leaves unchanged wherever it stands: an ASCII lower-case letter
+/// or digit, or a CJK ideograph.
 #[inline]
 fn plain_header_char(c: char) -> bool {
-    if c.is_ascii() {
-        !c.is_ascii_uppercase() && !c.is_whitespace() && !matches!(c, '(' | ')' | '[' | ']' | '_' | '-' | ':' | '*')
-    } else {
-        c != '\u{3000}' && is_caseless(c) && !matches!(c, '【' | '】' | '《' | '》')
-    }
+    c.is_ascii_lowercase() || c.is_ascii_digit() || ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
-/// The key a header is matched by: width folded, spaces, brackets and their contents when they
-/// are a note (`（必填）`, `(选填)`, `*`), and a trailing colon removed, ASCII lower-cased.
+/// The key a header is matched by: the [`fold_key`] of the header without its markers
+/// ([`strip_markers`]): `*事项名称（必填）：` and `事项 名称` both give `事项名称`.
 pub fn fold_header(raw: &str) -> String {
-    // Fast path: nothing to fold, trim, strip or lower-case (every note suffix holds a bracket or `*`).
+    // Fast path: nothing to fold, trim, strip or lower-case.
     if raw.chars().all(plain_header_char) {
         return raw.to_string();
     }
-    let folded: String = raw.chars().map(fold_char).collect();
-    let mut s = folded.trim().trim_end_matches([':', '：']);
-    // Drop a trailing bracketed note such as (必填) or (选填).
-    for note in ["(必填)", "(选填)", "(必须)", "(可选)", "(非必填)", "*", "(必填项)", "【必填】", "[必填]"] {
-        if let Some(stripped) = s.strip_suffix(note) {
-            s = stripped;
-        }
-    }
-    s.trim_start_matches('*')
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '[' | ']' | '【' | '】' | '《' | '》' | '_' | '-' | ':' | '：'))
-        .fold(String::with_capacity(raw.len()), |mut out, c| {
-            push_lower(&mut out, c);
-            out
-        })
+    fold_key(&strip_markers(raw))
 }
 
-/// The key two texts are compared by across levels: width folded, every space and punctuation
-/// mark removed (so only real differences in wording remain).
-pub fn compare_key(raw: &str) -> String {
+/// The one folding key of qingdan, used for every lookup (headers, closed vocabularies) and for
+/// comparing texts across levels: Unicode NFKC (full-width letters, digits, brackets and
+/// punctuation to their plain forms), whitespace and line breaks removed, punctuation and
+/// brackets removed (their contents kept), ASCII and other cased letters lower-cased. Only real
+/// differences in wording remain: `苏木乡镇（街道）级` and `苏木乡镇(街道)级` have one key.
+pub fn fold_key(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    for c in raw.chars().map(fold_char).filter(|c| !c.is_whitespace() && !is_punct(*c)) {
-        push_lower(&mut out, c);
+    for c in raw.chars() {
+        for_key_chars(c, |k| out.push(k));
     }
     out
 }
 
-/// Feeds the characters of [`compare_key`] to `h` without building the key: equal keys hash
+/// Feeds the characters of [`fold_key`] to `h` without building the key: equal keys hash
 /// equally, so fingerprints of long texts cost no allocation.
-pub fn hash_compare_key<H: std::hash::Hasher>(raw: &str, h: &mut H) {
+pub fn hash_fold_key<H: std::hash::Hasher>(raw: &str, h: &mut H) {
     // Key bytes go to the hasher in blocks from a stack buffer: one `write` per block, not per
     // character.
     let mut buf = [0u8; 256];
@@ -232,64 +335,66 @@ pub fn hash_compare_key<H: std::hash::Hasher>(raw: &str, h: &mut H) {
         }
         let Some(c) = raw[i..].chars().next() else { break };
         i += c.len_utf8();
-        let c = fold_char(c);
-        if c.is_whitespace() || is_punct(c) {
-            continue;
-        }
         let mut tmp = [0u8; 4];
-        if c.is_ascii() {
-            flush(c.to_ascii_lowercase().encode_utf8(&mut tmp).as_bytes(), h);
-        } else if is_caseless(c) {
-            flush(c.encode_utf8(&mut tmp).as_bytes(), h);
-        } else {
-            for l in c.to_lowercase() {
-                flush(l.encode_utf8(&mut tmp).as_bytes(), h);
-            }
-        }
+        for_key_chars(c, |k| flush(k.encode_utf8(&mut tmp).as_bytes(), h));
     }
     h.write(&buf[..n]);
 }
 
+/// Punctuation for [`fold_key`]: ASCII punctuation, general punctuation (dashes, quotes, `…`,
+/// `※`), CJK symbols and punctuation (`、。` and the CJK brackets), vertical and small forms,
+/// and the middle dots. Not `×` or `√`, which are values.
 fn is_punct(c: char) -> bool {
     c.is_ascii_punctuation()
         || matches!(
             c,
-            '、' | '。'
-                | '，'
-                | '；'
-                | '：'
-                | '？'
-                | '！'
-                | '“'
-                | '”'
-                | '‘'
-                | '’'
-                | '《'
-                | '》'
-                | '（'
-                | '）'
-                | '【'
-                | '】'
-                | '〔'
-                | '〕'
-                | '…'
-                | '—'
+            '\u{2010}'..='\u{2027}'
+                | '\u{2030}'..='\u{205E}'
+                | '\u{3001}'..='\u{3003}'
+                | '\u{3008}'..='\u{3011}'
+                | '\u{3014}'..='\u{301F}'
+                | '\u{FE10}'..='\u{FE19}'
+                | '\u{FE30}'..='\u{FE6B}'
+                | '\u{FF01}'..='\u{FF0F}'
+                | '\u{FF1A}'..='\u{FF20}'
+                | '\u{FF3B}'..='\u{FF40}'
+                | '\u{FF5B}'..='\u{FF65}'
                 | '·'
-                | '「'
-                | '」'
-                | '〈'
-                | '〉'
+                | '・'
+                | '¨'
+                | '´'
         )
 }
 
-/// Splits a multi-valued cell on `^`, `、`, `，`, `,`, `;`, `；`, `/` and line breaks.
+/// Splits a multi-valued cell on `^`, `、`, `，`, `,`, `;`, `；`, `/`, `|` and line breaks, but not
+/// inside brackets: `县（市、区）级` is one value, `市级、县级` two.
 pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
-    s.split(['^', '、', '，', ',', ';', '；', '\n', '/', '|']).map(str::trim).filter(|p| !p.is_empty())
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if is_open_bracket(c) {
+            depth += 1;
+        } else if is_close_bracket(c) {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && matches!(c, '^' | '、' | '，' | ',' | ';' | '；' | '\n' | '/' | '|') {
+            parts.push(&s[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    parts.push(&s[start..]);
+    parts.into_iter().map(str::trim).filter(|p| !p.is_empty())
 }
 
 /// Whether a value says "none" (无, 没有, /, -, 不涉及 …).
 pub fn says_none(s: &str) -> bool {
-    matches!(s, "无" | "没有" | "/" | "-" | "--" | "—" | "——" | "不涉及" | "暂无" | "无材料" | "无需材料" | "否" | "空")
+    // `/`, `-`, `——` fold to nothing.
+    let k = fold_key(s);
+    k.is_empty()
+        || matches!(
+            k.as_str(),
+            "无" | "没有" | "不涉及" | "暂无" | "无材料" | "无需材料" | "无需提供材料" | "否" | "空" | "不需要" | "无需"
+        )
 }
 
 #[cfg(test)]
@@ -311,26 +416,15 @@ mod tests {
             proptest::prop_assert_eq!(clean_owned(raw), expected);
         }
 
-        /// The fast paths of `fold_header` and `compare_key` agree with the plain definitions.
+        /// The fast path of `fold_header` agrees with its definition, and `fold_key` with the
+        /// plain per-character definition.
         #[test]
-        fn fast_keys_match(v in proptest::collection::vec(0usize..14, 0..10)) {
-            const CHARS: [char; 14] = [' ', 'A', 'a', '事', '（', '(', '*', '：', ':', '-', '，', 'Ａ', 'İ', '【'];
+        fn fast_keys_match(v in proptest::collection::vec(0usize..16, 0..10)) {
+            const CHARS: [char; 16] = [' ', 'A', 'a', '事', '（', '(', '*', '：', ':', '-', '，', 'Ａ', 'İ', '【', '１', '\n'];
             let raw: String = v.into_iter().map(|i| CHARS[i]).collect();
             let plain: String = raw.chars().map(fold_char).filter(|c| !c.is_whitespace() && !is_punct(*c)).flat_map(|c| c.to_lowercase()).collect();
-            proptest::prop_assert_eq!(compare_key(&raw), plain);
-            let folded: String = raw.chars().map(fold_char).collect();
-            let mut s = folded.trim().trim_end_matches([':', '：']).to_string();
-            for note in ["(必填)", "(选填)", "(必须)", "(可选)", "(非必填)", "*", "(必填项)", "【必填】", "[必填]"] {
-                if let Some(stripped) = s.strip_suffix(note) {
-                    s = stripped.to_string();
-                }
-            }
-            let slow: String = s.trim_start_matches('*')
-                .chars()
-                .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '[' | ']' | '【' | '】' | '《' | '》' | '_' | '-' | ':' | '：'))
-                .flat_map(|c| c.to_lowercase())
-                .collect();
-            proptest::prop_assert_eq!(fold_header(&raw), slow);
+            proptest::prop_assert_eq!(fold_key(&raw), plain);
+            proptest::prop_assert_eq!(fold_header(&raw), fold_key(&strip_markers(&raw)));
         }
     }
 
@@ -342,9 +436,9 @@ mod tests {
             const CHARS: [char; 14] = ['A', 'b', '事', '，', ' ', 'Ａ', 'İ', '１', '\u{3000}', '、', '𠀀', '\u{4000}', 'é', '\u{9FFF}'];
             let raw: String = v.into_iter().map(|i| CHARS[i]).collect();
             let mut streamed = std::collections::hash_map::DefaultHasher::new();
-            hash_compare_key(&raw, &mut streamed);
+            hash_fold_key(&raw, &mut streamed);
             let mut whole = std::collections::hash_map::DefaultHasher::new();
-            whole.write(compare_key(&raw).as_bytes());
+            whole.write(fold_key(&raw).as_bytes());
             proptest::prop_assert_eq!(streamed.finish(), whole.finish());
         }
     }
@@ -362,23 +456,36 @@ mod tests {
     }
 
     #[test]
+    fn brackets_split() {
+        assert_eq!(split_brackets("法定办结时限（工作日）"), ("法定办结时限".to_string(), vec!["工作日".to_string()]));
+        assert_eq!(split_brackets("a(b(c)d)e"), ("ae".to_string(), vec!["b(c)d".to_string()]));
+        assert_eq!(split_brackets("a（b"), ("ab".to_string(), vec![]));
+    }
+
+    #[test]
     fn header_keys() {
         assert_eq!(fold_header("事项名称（必填）"), "事项名称");
         assert_eq!(fold_header(" 事项 名称： "), "事项名称");
         assert_eq!(fold_header("*实施主体编码"), "实施主体编码");
         assert_eq!(fold_header("taskName"), "taskname");
         assert_eq!(fold_header("行政区划代码(12位)"), "行政区划代码12位");
+        assert_eq!(fold_header("★事项名称【必填项】"), "事项名称");
+        assert_eq!(fold_header("事项\n名称（如有请填写）："), "事项名称");
+        assert_eq!(fold_key("苏木乡镇（街道）级"), fold_key("苏木乡镇(街道)级"));
+        assert_eq!(fold_key("①事项"), "1事项");
     }
 
     #[test]
-    fn compare_keys_ignore_punctuation() {
-        assert_eq!(compare_key("《中华人民共和国行政许可法》第十二条"), compare_key("中华人民共和国行政许可法 第十二条。"));
-        assert_ne!(compare_key("第十二条"), compare_key("第十三条"));
+    fn fold_keys_ignore_punctuation() {
+        assert_eq!(fold_key("《中华人民共和国行政许可法》第十二条"), fold_key("中华人民共和国行政许可法 第十二条。"));
+        assert_ne!(fold_key("第十二条"), fold_key("第十三条"));
     }
 
     #[test]
     fn lists_split() {
         assert_eq!(split_list("自然人^企业法人").collect::<Vec<_>>(), ["自然人", "企业法人"]);
         assert_eq!(split_list("市级、县级，乡级").collect::<Vec<_>>(), ["市级", "县级", "乡级"]);
+        assert_eq!(split_list("县（市、区）级、乡（镇、街道）级").collect::<Vec<_>>(), ["县（市、区）级", "乡（镇、街道）级"]);
+        assert_eq!(split_list("a)b、c").collect::<Vec<_>>(), ["a)b", "c"]);
     }
 }

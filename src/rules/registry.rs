@@ -127,6 +127,45 @@ pub static RULES: &[RuleMeta] = &[
         help: ("确认是否提交了空模板", "check whether an empty template was submitted"),
     },
     RuleMeta {
+        code: "QD006",
+        name: "header-approximate",
+        severity: Warning,
+        stage: Read,
+        summary: ("表头有错字，已按最接近的标准表头读取", "header misspelt; read as the nearest known header"),
+        doc: (
+            "四个字以上的表头与某个标准表头（或别名）只差一个字，且只接近一个字段时，按该字段读取，并提示改正。精确匹配的表头从不被覆盖。",
+            "A header of four or more characters one character away from a known header (or alias), close to only one field, is read as that field, with a warning to correct it. An exact header is never overridden.",
+        ),
+        help: ("把表头改为提示中的标准写法", "change the header to the known form the message names"),
+    },
+    RuleMeta {
+        code: "QD007",
+        name: "column-inferred",
+        severity: Info,
+        stage: Read,
+        summary: ("按列中的值识别了未对应的列", "column mapped by its values"),
+        doc: (
+            "表头未对应任何字段的列，若抽查的值中至少 90% 是有效的统一社会信用代码、12 位行政区划代码、数字编码、是/否值或办结时限，且表中恰好缺少一个该类必填字段，则按该字段读取。",
+            "An unmapped column whose sampled values are at least 90 % valid credit codes, 12-digit division codes, numeric codes, yes/no values or time limits is read as the one required field of that kind the header lacks.",
+        ),
+        help: (
+            "把表头改为标准字段名，或在 qingdan.yaml 的 aliases 中登记",
+            "rename the header to the field's name, or register it under aliases in qingdan.yaml",
+        ),
+    },
+    RuleMeta {
+        code: "QD008",
+        name: "row-skipped",
+        severity: Info,
+        stage: Read,
+        summary: ("非事项行已跳过", "row that is not an item skipped"),
+        doc: (
+            "表内或表下的说明、注释、落款（填报单位、审核人、日期、电话、盖章）、合计、标题、重复表头，以及既无事项名称也无编码的行，不作为事项读取；每行报告一次，不会悄悄丢失。",
+            "Notes, sign-offs (who filled or checked the list, dates, phones, stamps), totals, titles, repeated headers and rows with neither a name nor a code, inside or under a table, are not read as items; each is reported once, so nothing is dropped silently.",
+        ),
+        help: ("如果此行确是事项，请补填事项名称或编码", "if the row is an item, fill in its name or code"),
+    },
+    RuleMeta {
         code: "QD009",
         name: "missing-column",
         severity: Error,
@@ -203,6 +242,18 @@ pub static RULES: &[RuleMeta] = &[
             "A separate materials sheet is joined to items by impl_code (or name); rows that match no item are reported.",
         ),
         help: ("核对材料表中的实施编码", "check the impl_code in the materials sheet"),
+    },
+    RuleMeta {
+        code: "QD015",
+        name: "code-repaired",
+        severity: Warning,
+        stage: Normalize,
+        summary: ("受损的编码已按数据中的证据还原", "damaged code restored from evidence"),
+        doc: (
+            "Excel 损坏的编码只在数据本身提供一致证据时还原：显示为 1.50223E+11 的行政区划代码，当实施主体统一社会信用代码第 3-8 位与清单所属地区都指向同一个代码时；丢失前导零的基本编码，当补零后恰好与基本目录中的一个编码相同时。证据不一致或缺失时不猜测，仍报告 QD011 / QD201。",
+            "A code Excel damaged is restored only when the data agrees on it: a division code shown as 1.50223E+11 when the agency credit code's characters 3-8 and the list's jurisdiction point to the same code; a basic code that lost its leading zeros when exactly one base-catalog code matches after left-padding. Without agreeing evidence nothing is guessed (QD011 / QD201 stay).",
+        ),
+        help: ("在源表中把该列设置为文本格式并填入还原后的编码", "format the column as text in the source and enter the restored code"),
     },
     RuleMeta {
         code: "QD016",
@@ -356,6 +407,21 @@ pub static RULES: &[RuleMeta] = &[
             "Two materials of one item have the same name after folding width, spaces and punctuation.",
         ),
         help: ("合并重复的材料", "merge the repeated materials"),
+    },
+    RuleMeta {
+        code: "QD111",
+        name: "basic-code-layout",
+        severity: Error,
+        stage: Item,
+        summary: ("基本编码格式不符", "basic code layout wrong"),
+        doc: (
+            "基本编码应为规定位数的数字（默认 12 位；各省不同，可在 qingdan.yaml 的 basic_code_lengths 中设置，如 [10, 12, 14]）。有基本目录时，不在目录中的编码另由 QD201 报告。",
+            "A basic code is all digits of the configured length (12 by default; provinces differ, set basic_code_lengths in qingdan.yaml, e.g. [10, 12, 14]). With a base catalog, codes missing from it are QD201.",
+        ),
+        help: (
+            "按基本目录核对并改正基本编码（设为文本格式，保留前导零）",
+            "correct the basic code from the base catalog (as text, keeping leading zeros)",
+        ),
     },
     RuleMeta {
         code: "QD200",

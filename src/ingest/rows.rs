@@ -1,0 +1,318 @@
+//! Row classification: which data rows of a table are items. Under and inside the table,
+//! departments write notes (`注：1.本清单依据…`), sign-offs (`填报单位：…  填报日期：…`,
+//! `审核人：`, `（单位盖章）`), totals (`合计：35项`), section titles (`一、行政许可`) and
+//! repeated header rows; merged-cell filling may copy one such text into every column. A row
+//! is an item only when it carries item evidence: a name that is not such a text, or a code,
+//! in the mapped columns. Every other non-blank row is skipped and reported once (QD008), so
+//! nothing is dropped silently.
+
+use std::collections::HashSet;
+
+use super::table::{Cell, Row};
+pub use crate::i18n::SkipReason;
+use crate::normalize::text::fold_key;
+
+/// The columns of a table that carry item evidence.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    /// The 事项名称 column.
+    pub name: Option<usize>,
+    /// The code columns (基本编码, 实施编码).
+    pub codes: Vec<usize>,
+}
+
+/// Words that open a note, when a separator, a digit or the end follows them.
+const NOTE_WORDS: &[&str] =
+    &["注", "注释", "附注", "备注", "说明", "特别说明", "填表说明", "填报说明", "编制说明", "提示", "温馨提示", "附", "附件", "备考"];
+
+/// Words that open a note whatever follows them.
+const NOTE_OPENERS: &[&str] = &["本清单", "本表", "本目录", "此表", "以上", "上述", "以下", "如有疑问", "数据来源", "资料来源"];
+
+/// Words that open a total.
+const TOTAL_WORDS: &[&str] = &["合计", "总计", "共计", "小计", "累计", "总数", "总共", "共有"];
+
+/// Labels of a sign-off, when a separator or the end follows them.
+const SIGN_OFF_LABELS: &[&str] = &[
+    "单位",
+    "填报单位",
+    "填表单位",
+    "报送单位",
+    "制表单位",
+    "编制单位",
+    "审核单位",
+    "填报",
+    "填表",
+    "制表",
+    "审核",
+    "审批",
+    "复核",
+    "核对",
+    "签发",
+    "日期",
+    "时间",
+    "电话",
+    "手机",
+    "邮箱",
+    "盖章",
+    "公章",
+    "签字",
+    "签名",
+    "签章",
+    "负责人",
+    "联系人",
+    "联系方式",
+    "联系电话",
+];
+
+/// Endings of a sign-off label (`填报人`, `分管领导`, `填报日期`, `单位负责同志`).
+const SIGN_OFF_SUFFIXES: &[&str] =
+    &["人", "单位", "日期", "时间", "电话", "领导", "签字", "签名", "盖章", "同志", "负责人", "科室", "长", "员"];
+
+/// The longest label, in characters, read as a sign-off label before a colon.
+const MAX_LABEL_CHARS: usize = 8;
+
+/// What kind of non-item text `text` is, if it is one.
+pub fn non_item_text(text: &str) -> Option<SkipReason> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    // A stamp or signature line in brackets: （单位盖章）, (签字).
+    let key = fold_key(t);
+    if (t.starts_with(['(', '（', '[', '【']))
+        && SIGN_OFF_LABELS.iter().chain(SIGN_OFF_SUFFIXES).any(|w| key.ends_with(w))
+        && key.chars().count() <= 10
+    {
+        return Some(SkipReason::SignOff);
+    }
+    // A dated line (`某中心  2024年5月`, `2024年5月6日`): a signature, not an item name.
+    if t.chars().count() <= 40 && has_date(t) {
+        return Some(SkipReason::SignOff);
+    }
+    if TOTAL_WORDS.iter().any(|w| t.starts_with(w)) {
+        return Some(SkipReason::Total);
+    }
+    if NOTE_OPENERS.iter().any(|w| t.starts_with(w)) {
+        return Some(SkipReason::Note);
+    }
+    for w in NOTE_WORDS {
+        if let Some(rest) = t.strip_prefix(w)
+            && (rest.is_empty()
+                || rest
+                    .starts_with(|c: char| is_separator(c) || c.is_ascii_digit() || c.is_whitespace() || "①②③④⑤⑥⑦⑧⑨一二三四五".contains(c)))
+        {
+            return Some(SkipReason::Note);
+        }
+    }
+    // `填报单位：某局`, `审核人：`, `填报日期: 2022年6月`, `联系电话 0472-1234567`.
+    let label_end = t.find([':', '：']).map(|i| (i, true)).or_else(|| t.find(char::is_whitespace).map(|i| (i, false)));
+    let label = match label_end {
+        Some((i, _)) => &t[..i],
+        None => t,
+    };
+    let label_key = fold_key(label);
+    let n = label_key.chars().count();
+    if n > 0
+        && n <= MAX_LABEL_CHARS
+        && (SIGN_OFF_LABELS.contains(&label_key.as_str())
+            || (label_end.is_some_and(|(_, colon)| colon) && SIGN_OFF_SUFFIXES.iter().any(|s| label_key.ends_with(s))))
+    {
+        return Some(SkipReason::SignOff);
+    }
+    None
+}
+
+/// Whether `t` is a section title: `一、行政许可`, `（二）行政确认类`, `第三部分 公共服务`.
+fn is_heading(t: &str) -> bool {
+    let t = t.trim();
+    let numerals = |c: char| "一二三四五六七八九十".contains(c);
+    let after_numerals = t.trim_start_matches(numerals);
+    if after_numerals.len() < t.len() && after_numerals.starts_with(['、', '.', '．']) {
+        return true;
+    }
+    if let Some(rest) = t.strip_prefix(['(', '（']) {
+        let inner = rest.trim_start_matches(numerals);
+        if inner.len() < rest.len() && inner.starts_with([')', '）']) {
+            return true;
+        }
+    }
+    if let Some(rest) = t.strip_prefix('第') {
+        let inner = rest.trim_start_matches(numerals);
+        return inner.len() < rest.len() && inner.starts_with(['部', '类', '章', '节', '篇']);
+    }
+    false
+}
+
+/// Whether `t` holds a calendar date: a four-digit year followed by a month (`2024年5月`,
+/// `2024-05`, `2024.5.6`, `2024/5/6`).
+fn has_date(t: &str) -> bool {
+    let b = t.as_bytes();
+    for i in 0..b.len() {
+        if i + 4 > b.len() || !b[i..i + 4].iter().all(u8::is_ascii_digit) || (i > 0 && b[i - 1].is_ascii_digit()) {
+            continue;
+        }
+        let year: u32 = t[i..i + 4].parse().unwrap_or(0);
+        if !(1949..=2100).contains(&year) {
+            continue;
+        }
+        let rest = &t[i + 4..];
+        let rest = rest.strip_prefix("年").or_else(|| rest.strip_prefix(['-', '.', '/'])).unwrap_or("");
+        let month: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let after = &rest[month.len()..];
+        if !month.is_empty()
+            && month.len() <= 2
+            && (after.starts_with('月')
+                || after.starts_with(['-', '.', '/'])
+                || after.is_empty()
+                || !after.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(c, ':' | '：' | '.' | '．' | '、' | ',' | '，' | '(' | '（' | '。' | ';' | '；')
+}
+
+/// Whether a cell holds something shaped like a code: letters, digits and `-`, six or more,
+/// or a number.
+fn looks_like_code(cell: &Cell) -> bool {
+    match cell {
+        Cell::Number(_) => true,
+        Cell::Text(s) => {
+            let t = s.trim();
+            t.len() >= 6
+                && t.bytes().filter(u8::is_ascii_alphanumeric).count() >= 6
+                && t.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || "-_.+ ".contains(c) || c.is_whitespace() || ('\u{FF10}'..='\u{FF5A}').contains(&c)
+                })
+        }
+        _ => false,
+    }
+}
+
+/// Classifies a non-blank data row: `None` for an item, else why it is skipped.
+pub fn classify(row: &Row, evidence: &Evidence) -> Option<SkipReason> {
+    let texts: Vec<(usize, std::borrow::Cow<'_, str>)> =
+        row.cells.iter().enumerate().filter(|(_, c)| !c.is_blank()).map(|(i, c)| (i, c.as_text())).collect();
+    let (first_col, first) = texts.first()?;
+    let distinct: HashSet<String> = texts.iter().map(|(_, t)| fold_key(t)).collect();
+    let first_kind = non_item_text(first).or_else(|| is_heading(first).then_some(SkipReason::Title));
+    // One text copied across the row by merged-cell filling, or written once.
+    if distinct.len() == 1 {
+        if texts.len() == 1 && Some(*first_col) == evidence.name && first_kind.is_none() {
+            return None;
+        }
+        if texts.len() == 1 && evidence.codes.contains(first_col) && looks_like_code(row.get(*first_col)) {
+            return None;
+        }
+        return Some(first_kind.unwrap_or(if texts.len() > 1 { SkipReason::Title } else { SkipReason::NoEvidence }));
+    }
+    let name = evidence.name.map(|c| row.get(c)).filter(|c| !c.is_blank());
+    let name_is_text = name.is_some_and(|c| {
+        let t = c.as_text();
+        non_item_text(&t).is_none() && !(is_heading(&t) && distinct.len() <= 2)
+    });
+    let has_code = evidence.codes.iter().any(|c| looks_like_code(row.get(*c)));
+    if name_is_text || has_code {
+        return None;
+    }
+    // Every text of the row is a note or sign-off (`填报单位：…` … `填报日期：…`).
+    if let Some(kind) = first_kind {
+        return Some(kind);
+    }
+    if texts.iter().all(|(_, t)| non_item_text(t).is_some()) {
+        return Some(SkipReason::SignOff);
+    }
+    Some(SkipReason::NoEvidence)
+}
+
+/// The first `n` characters of a row's texts joined, for the skipped-row message.
+pub fn excerpt(row: &Row, n: usize) -> String {
+    let mut seen = HashSet::new();
+    let joined: Vec<String> = row
+        .cells
+        .iter()
+        .filter(|c| !c.is_blank())
+        .map(|c| c.as_text().split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| seen.insert(t.clone()))
+        .collect();
+    let all = joined.join(" | ");
+    let mut out: String = all.chars().take(n).collect();
+    if all.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev() -> Evidence {
+        Evidence { name: Some(1), codes: vec![2, 3] }
+    }
+
+    fn row(cells: &[&str]) -> Row {
+        Row::from_texts(9, cells)
+    }
+
+    #[test]
+    fn notes_sign_offs_totals() {
+        for (t, r) in [
+            ("注：1.本清单依据《行政许可法》编制", SkipReason::Note),
+            ("注1.以上事项", SkipReason::Note),
+            ("说明：", SkipReason::Note),
+            ("备注", SkipReason::Note),
+            ("本清单自公布之日起施行", SkipReason::Note),
+            ("填报单位：包头市某局", SkipReason::SignOff),
+            ("填报单位（盖章）：", SkipReason::SignOff),
+            ("审核人：张三", SkipReason::SignOff),
+            ("填表人:", SkipReason::SignOff),
+            ("分管领导：李四", SkipReason::SignOff),
+            ("联系电话 0472-1234567", SkipReason::SignOff),
+            ("（单位盖章）", SkipReason::SignOff),
+            ("合计：35项", SkipReason::Total),
+            ("共计 12 项", SkipReason::Total),
+            ("土默特右旗政务服务中心  2024年5月", SkipReason::SignOff),
+            ("2024年5月6日", SkipReason::SignOff),
+            ("2024-05-06", SkipReason::SignOff),
+        ] {
+            assert_eq!(non_item_text(t), Some(r), "{t}");
+        }
+        for t in ["注销登记", "说明书备案", "单位内部设立印刷厂登记", "电话亭设置许可", "审核转报", "日期证明"]
+        {
+            assert_eq!(non_item_text(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn rows() {
+        // A footer in column A only.
+        assert_eq!(classify(&row(&["注：1.本清单依据…", "", "", ""]), &ev()), Some(SkipReason::Note));
+        // Merged across the row: the same text in every column.
+        let merged = "填报单位：某局      填报日期：2022年6月";
+        assert_eq!(classify(&row(&[merged, merged, merged, merged]), &ev()), Some(SkipReason::SignOff));
+        // Merged across part of the row, a date beside it.
+        assert_eq!(classify(&row(&["填报单位：某局", "填报单位：某局", "", "", "填报日期：2022年6月"]), &ev()), Some(SkipReason::SignOff));
+        // Sign-offs in separate cells.
+        assert_eq!(classify(&row(&["填表人：张三", "", "审核人：李四", "", "联系电话：0472-1"]), &ev()), Some(SkipReason::SignOff));
+        assert_eq!(classify(&row(&["合计", "", "", "", "35"]), &ev()), Some(SkipReason::Total));
+        assert_eq!(classify(&row(&["", "一、行政许可", "", ""]), &ev()), Some(SkipReason::Title));
+        // Items: a name, a code, or only a name.
+        assert_eq!(classify(&row(&["1", "某某许可", "", "", "行政许可"]), &ev()), None);
+        assert_eq!(classify(&row(&["1", "", "000117002000", "", "行政许可"]), &ev()), None);
+        assert_eq!(classify(&row(&["", "注销登记", "", ""]), &ev()), None);
+        // No evidence: neither a name nor a code.
+        assert_eq!(classify(&row(&["3", "", "", "", "行政许可", "某局"]), &ev()), Some(SkipReason::NoEvidence));
+    }
+
+    #[test]
+    fn excerpt_is_short() {
+        let r = row(&["注：本清单", "注：本清单", "x"]);
+        assert_eq!(excerpt(&r, 40), "注：本清单 | x");
+        assert_eq!(excerpt(&r, 3), "注：本…");
+    }
+}
