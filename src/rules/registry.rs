@@ -641,6 +641,41 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
+    fn at(rule: &'static str, row: u32, field: Option<Field>, message: Msg) -> Finding {
+        let mut f = Finding::at_file(rule, "a.csv", None, message);
+        f.location.row = Some(row);
+        f.field = field;
+        f
+    }
+
+    #[test]
+    fn precedence_keeps_one_finding_per_problem() {
+        let missing = |row| at("QD100", row, Some(Field::Department), Msg::Missing { field: Field::Department });
+        let mut fs = vec![
+            at("QD009", 1, None, Msg::MissingColumns { fields: vec![Field::Department], unmapped: vec![] }),
+            missing(2),
+            missing(3),
+            at("QD010", 4, Some(Field::Level), Msg::ValueUnreadable { field: Field::Level, raw: "片区".into() }),
+            at("QD100", 4, Some(Field::Level), Msg::Missing { field: Field::Level }),
+            at("QD020", 5, Some(Field::BasicCode), Msg::SchemaViolation { path: "/basic_code".into(), detail: String::new() }),
+            at("QD201", 5, Some(Field::BasicCode), Msg::Unsourced { code: "1".into() }),
+            // Another row's level, and another file's department, are not covered.
+            at("QD100", 6, Some(Field::Level), Msg::Missing { field: Field::Level }),
+        ];
+        let mut other = missing(2);
+        other.location.file = Some("b.csv".into());
+        fs.push(other);
+        apply_precedence(&mut fs);
+        let kept: Vec<String> =
+            fs.iter().map(|f| format!("{} {} {}", f.rule, f.location.file.as_deref().unwrap(), f.location.row.unwrap())).collect();
+        assert_eq!(kept, ["QD009 a.csv 1", "QD010 a.csv 4", "QD020 a.csv 5", "QD100 a.csv 6", "QD100 b.csv 2"]);
+        // Every code in the table is a rule.
+        for (winner, losers, _) in PRECEDENCE {
+            assert!(find(winner).is_some(), "{winner}");
+            assert!(losers.iter().all(|l| find(l).is_some()), "{losers:?}");
+        }
+    }
+
     #[test]
     fn codes_and_names_unique_sorted_documented() {
         let mut codes = HashSet::new();
