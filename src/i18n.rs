@@ -1150,6 +1150,15 @@ pub fn arg_help(id: &str) -> Option<&'static str> {
     })
 }
 
+/// The columns of the human report's consistency table.
+pub fn consistency_headers(lang: Lang) -> [&'static str; 5] {
+    if lang == Lang::Zh {
+        ["地区", "层级", "事项", "已认领", "缺失/偏离"]
+    } else {
+        ["jurisdiction", "level", "items", "claimed", "missing/deviating"]
+    }
+}
+
 /// A row as people name it: `第4行`, `row 4`.
 pub fn row_label(row: u32, lang: Lang) -> String {
     pick(lang, format!("第{row}行"), format!("row {row}"))
@@ -1220,6 +1229,27 @@ pub fn word(lang: Lang, key: &'static str) -> &'static str {
                 "四级同源（按地区）："
             } else {
                 "Cross-level consistency by jurisdiction:"
+            }
+        }
+        "explain_what" => {
+            if zh {
+                "说明"
+            } else {
+                "What it checks"
+            }
+        }
+        "explain_severity" => {
+            if zh {
+                "默认级别"
+            } else {
+                "Default severity"
+            }
+        }
+        "explain_fix" => {
+            if zh {
+                "修改建议"
+            } else {
+                "How to fix"
             }
         }
         "header" => {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, word};
 use crate::rules::registry::{RULES, find};
 
 /// Lists every rule: code, name, default severity, summary.
@@ -24,14 +24,9 @@ fn pad(s: &str, w: usize) -> String {
 /// Prints one rule's documentation.
 pub fn explain(rule: &str, lang: Lang) -> Result<i32, String> {
     let Some(r) = find(rule) else {
-        return Err(if lang == Lang::Zh {
-            format!("没有规则 {rule}（qingdan rules 列出全部规则）")
-        } else {
-            format!("no rule {rule} (qingdan rules lists them)")
-        });
+        return Err(crate::i18n::Failure::UnknownRule { given: rule.to_string(), known: crate::rules::registry::codes() }.render(lang));
     };
-    let (what, sev, fix) =
-        if lang == Lang::Zh { ("说明", "默认级别", "修改建议") } else { ("What it checks", "Default severity", "How to fix") };
+    let (what, sev, fix) = (word(lang, "explain_what"), word(lang, "explain_severity"), word(lang, "explain_fix"));
     let colon = if lang == Lang::Zh { "：" } else { ": " };
     println!(
         "{} ({})\n{}\n\n{what}{colon}\n  {}\n\n{sev}{colon}{}\n{fix}{colon}{}",

@@ -114,11 +114,7 @@ fn finding(out: &mut String, f: &Finding, lang: Lang, width: usize) {
 
 fn consistency(out: &mut String, m: &crate::consistency::Matrix, lang: Lang, width: usize) {
     let _ = writeln!(out, "{}", word(lang, "consistency_title"));
-    let (h1, h2, h3, h4, h5) = if lang == Lang::Zh {
-        ("地区", "层级", "事项", "已认领", "缺失/偏离")
-    } else {
-        ("jurisdiction", "level", "items", "claimed", "missing/deviating")
-    };
+    let [h1, h2, h3, h4, h5] = crate::i18n::consistency_headers(lang);
     // Name column: what is left of the width after the four number columns (8+6+8+12) and the indent.
     let name_w = width.saturating_sub(2 + 8 + 6 + 8 + 12).clamp(12, 34);
     let _ = writeln!(out, "  {}{}{}{}{}", pad(h1, name_w), pad(h2, 8), pad_left(h3, 6), pad_left(h4, 8), pad_left(h5, 12));
