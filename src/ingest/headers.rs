@@ -136,6 +136,9 @@ impl HeaderDictionary {
 
     /// The item field a header names exactly: its folded form, or the same without bracketed
     /// notes and units (`法定办结时限（工作日）`).
+    ///
+    /// A bracketed note that itself names a field (four or more characters) says what the
+    /// column is: `事项编码（基本编码）` is the basic code.
     pub fn field(&self, header: &str) -> Option<Field> {
         let key = fold_header(header);
         if let Some(f) = self.item.get(&key) {
@@ -145,7 +148,9 @@ impl HeaderDictionary {
         if notes.is_empty() {
             return None;
         }
-        self.item.get(&fold_key(&outside)).copied()
+        let named_by_note =
+            notes.iter().map(|n| fold_key(n)).filter(|n| n.chars().count() >= MIN_TERM_CHARS).find_map(|n| self.item.get(&n).copied());
+        named_by_note.or_else(|| self.item.get(&fold_key(&outside)).copied())
     }
 
     /// The material field a header names exactly.
@@ -481,6 +486,8 @@ mod tests {
         assert_eq!(d.approximate("事项明称").map(|x| x.0), Some(Field::Name));
         assert_eq!(d.approximate("受理时限"), None, "near 受理时间 and 办理时限: ambiguous");
         assert_eq!(d.field("事项\n名称"), Some(Field::Name));
+        assert_eq!(d.field("事项编码（基本编码）"), Some(Field::BasicCode));
+        assert_eq!(d.field("申请材料（名称）"), Some(Field::Materials));
         assert_eq!(d.field("★事项名称【必填】"), Some(Field::Name));
         assert_eq!(header_unit("法定办结时限（天）", Field::StatutoryLimit), Some(LimitUnit::NaturalDay));
         assert_eq!(header_unit("承诺时限(工作日)", Field::PromisedLimit), Some(LimitUnit::WorkingDay));
