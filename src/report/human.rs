@@ -135,16 +135,18 @@ fn consistency(out: &mut String, m: &crate::consistency::Matrix, lang: Lang, wid
 fn summary(out: &mut String, report: &Report, lang: Lang, layout: Layout, width: usize) {
     let findings = &report.findings;
     if !findings.is_empty() {
-        let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+        // Count and severity (as configured, the highest seen) per rule.
+        let mut by_rule: BTreeMap<&str, (usize, Severity)> = BTreeMap::new();
         for f in findings {
-            *by_rule.entry(f.rule).or_default() += 1;
+            let e = by_rule.entry(f.rule).or_insert((0, f.severity));
+            e.0 += 1;
+            e.1 = e.1.max(f.severity);
         }
         let _ = writeln!(out, "{}", word(lang, "by_rule"));
-        let count_w = by_rule.values().map(|n| n.to_string().len()).max().unwrap_or(1);
-        for (rule, n) in &by_rule {
-            let meta = registry::find(rule);
-            let sev = meta.map(|m| severity_word(m.severity, lang)).unwrap_or("");
-            let text = meta.map(|m| m.summary(lang)).unwrap_or("");
+        let count_w = by_rule.values().map(|(n, _)| n.to_string().len()).max().unwrap_or(1);
+        for (rule, (n, severity)) in &by_rule {
+            let sev = severity_word(*severity, lang);
+            let text = registry::find(rule).map(|m| m.summary(lang)).unwrap_or("");
             let line = format!("{rule}  {n:>count_w$}  {}  {text}", pad(sev, 4));
             wrap_into(out, &line, "  ", "    ", width);
         }
