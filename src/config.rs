@@ -204,11 +204,11 @@ impl Config {
     }
 }
 
-/// The top-level keys of `qingdan.yaml`.
-const KEYS: &[&str] = &["base", "ignore", "aliases", "values", "rules", "jurisdictions", "limits", "basic_code_lengths"];
-
-/// The keys under `limits:`.
-const LIMIT_KEYS: &[&str] = &["max_uncompressed_mib", "max_compression_ratio", "max_rows", "max_columns", "max_field_kib"];
+/// The keys the config schema allows at `pointer` (`/properties` for the top level), so that the
+/// suggestions never drift from the schema.
+fn schema_keys(schema: &serde_json::Value, pointer: &str) -> Vec<String> {
+    schema.pointer(pointer).and_then(|v| v.as_object()).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+}
 
 /// The closest of `known` to `given`, when close enough to be a likely typo.
 pub fn closest<'a>(given: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -232,12 +232,14 @@ pub fn field_named(name: &str) -> Option<Field> {
 fn precheck(value: &mut serde_json::Value) -> Result<(), (Option<String>, ConfigProblem)> {
     use serde_json::Value;
     let Some(top) = value.as_object_mut() else { return Ok(()) };
-    for key in top.keys() {
-        if !KEYS.contains(&key.as_str()) {
-            let suggestion = closest(key, KEYS.iter().copied()).map(str::to_string);
-            let known = KEYS.iter().map(|k| k.to_string()).collect();
-            return Err((Some(format!("/{key}")), ConfigProblem::UnknownKey { key: key.clone(), suggestion, known }));
-        }
+    let schema: serde_json::Value = serde_json::from_str(CONFIG_SCHEMA).unwrap_or_default();
+    let unknown = |keys: &Vec<String>, given: &serde_json::Map<String, Value>, at: &str| {
+        let key = given.keys().find(|k| !keys.contains(k))?;
+        let suggestion = closest(key, keys.iter().map(String::as_str)).map(str::to_string);
+        Some((Some(format!("{at}/{key}")), ConfigProblem::UnknownKey { key: key.clone(), suggestion, known: keys.clone() }))
+    };
+    if let Some(e) = unknown(&schema_keys(&schema, "/properties"), top, "") {
+        return Err(e);
     }
     for section in ["aliases", "values"] {
         let Some(Value::Object(map)) = top.get_mut(section) else { continue };
@@ -268,14 +270,10 @@ fn precheck(value: &mut serde_json::Value) -> Result<(), (Option<String>, Config
             }
         }
     }
-    if let Some(Value::Object(limits)) = top.get("limits") {
-        for key in limits.keys() {
-            if !LIMIT_KEYS.contains(&key.as_str()) {
-                let suggestion = closest(key, LIMIT_KEYS.iter().copied()).map(str::to_string);
-                let known = LIMIT_KEYS.iter().map(|k| k.to_string()).collect();
-                return Err((Some(format!("/limits/{key}")), ConfigProblem::UnknownKey { key: key.clone(), suggestion, known }));
-            }
-        }
+    if let Some(Value::Object(limits)) = top.get("limits")
+        && let Some(e) = unknown(&schema_keys(&schema, "/properties/limits/properties"), limits, "/limits")
+    {
+        return Err(e);
     }
     Ok(())
 }
@@ -321,6 +319,9 @@ mod tests {
         let (key, problem) = Config::parse("rulez:\n  QD101: off\n").unwrap_err();
         assert_eq!(key.as_deref(), Some("/rulez"));
         assert!(problem.render(crate::i18n::Lang::Zh).contains("是否想写“rules”"), "{problem:?}");
+        let (key, problem) = Config::parse("limits:\n  max_row: 5\n").unwrap_err();
+        assert_eq!(key.as_deref(), Some("/limits/max_row"));
+        assert!(problem.render(crate::i18n::Lang::Zh).contains("是否想写“max_rows”"), "{problem:?}");
         let (key, problem) = Config::parse("aliases:\n  agencyy: [x]\n").unwrap_err();
         assert_eq!(key.as_deref(), Some("/aliases/agencyy"));
         assert_eq!(problem, ConfigProblem::UnknownField { name: "agencyy".into(), suggestion: Some(Field::Agency) });
