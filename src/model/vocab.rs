@@ -210,6 +210,37 @@ impl Level {
     }
 }
 
+/// A field's closed vocabulary as (canonical terms, other accepted Chinese forms), for help
+/// texts and config value aliases; `None` for fields without one. Long official forms read by
+/// pattern (`苏木乡镇（街道）级`, `行政许可类`) are not listed one by one.
+pub fn accepted_forms(field: crate::model::field::Field) -> Option<(Vec<&'static str>, Vec<&'static str>)> {
+    use crate::model::field::Kind;
+    fn of<T: Copy + PartialEq + 'static>(
+        all: &[T],
+        forms: &'static [(&'static str, T)],
+        name: fn(T) -> &'static str,
+        en: fn(T) -> &'static str,
+    ) -> (Vec<&'static str>, Vec<&'static str>) {
+        let canonical: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+        let mut other: Vec<&str> = Vec::new();
+        for (form, v) in forms {
+            if !canonical.contains(form) && *form != en(*v) && !other.contains(form) {
+                other.push(form);
+            }
+        }
+        (canonical, other)
+    }
+    Some(match field.kind() {
+        Kind::ItemType => of(ItemType::ALL, ItemType::forms(), ItemType::as_str, ItemType::en),
+        Kind::Level => of(Level::ALL, Level::forms(), Level::as_str, Level::en),
+        Kind::AgencyNature => of(AgencyNature::ALL, AgencyNature::forms(), AgencyNature::as_str, AgencyNature::en),
+        Kind::ServiceObjects => of(ServiceObject::ALL, ServiceObject::forms(), ServiceObject::as_str, ServiceObject::en),
+        Kind::SpecialProcedures => of(SpecialProcedure::ALL, SpecialProcedure::forms(), SpecialProcedure::as_str, SpecialProcedure::en),
+        Kind::CrossArea => of(CrossArea::ALL, CrossArea::forms(), CrossArea::as_str, CrossArea::en),
+        _ => return None,
+    })
+}
+
 /// Long official forms of 事项类型: `行政许可类`, `公共服务事项`, `其他类`, `行政许可（01）`;
 /// `key` is already folded.
 fn item_type_forms(key: &str) -> Option<ItemType> {

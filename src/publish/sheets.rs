@@ -10,11 +10,11 @@
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::{Widths, field_note, header_format, wrap_format, wrapped_lines};
-use crate::commands::export::Indicators;
 use crate::finding::Finding;
 use crate::i18n::{Lang, word};
 use crate::model::field::{Field, Kind, MaterialField};
 use crate::model::item::Item;
+use crate::stats::jurisdictions::Indicators;
 
 /// Excel's limit on the rows of a worksheet.
 pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
@@ -406,7 +406,7 @@ pub fn findings_sheet(wb: &mut Workbook, findings: &[Finding], lang: Lang, limit
     for f in findings {
         let row = parts.reserve(1)?;
         let rule = f.rule.to_string();
-        let cell = f.location.cell_ref();
+        let cell = f.location.cell_in(lang);
         let message = f.message.render(lang);
         let cells: [&str; 9] = [
             &rule,

@@ -8,6 +8,8 @@
 //!
 //! Pure: no I/O; the `stats` command and the publication export both call [`compute`].
 
+pub mod jurisdictions;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
