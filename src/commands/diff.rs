@@ -12,8 +12,8 @@ use crate::cli::{DiffArgs, DiffFormat, InputArgs};
 use crate::diff::chars::{common_chars, marked, visible};
 use crate::diff::{Diff, FieldChange, ItemChange, ItemRef};
 use crate::finding::Severity;
+use crate::i18n::Lang;
 use crate::i18n::report::Text;
-use crate::i18n::{Failure, Lang};
 use crate::ingest::csv::CsvEncoding;
 use crate::ingest::{Event, Layout};
 use crate::model::field::Field;
@@ -25,9 +25,9 @@ type Read = (Vec<Item>, usize, Vec<PathBuf>, crate::config::Config);
 
 fn read(path: &Path, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<Read, String> {
     let input = InputArgs { paths: vec![path.to_path_buf()], encoding: CsvEncoding::Auto, base: None, layout: Layout::Auto };
-    let inputs = super::load::resolve(&input, config)?;
+    let inputs = super::load::resolve(&input, config, lang)?;
     if inputs.files.is_empty() {
-        return Err(Failure::NoCatalogFiles { under: Some(path.display().to_string()) }.render(lang));
+        return Err(super::load::nothing_readable(&input.paths, &inputs.walk_findings, lang));
     }
     let mut items = Vec::new();
     let mut problems = inputs.walk_findings.len();
@@ -42,7 +42,7 @@ fn read(path: &Path, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<R
 /// Runs `diff`.
 pub fn run(args: &DiffArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
     if args.format == DiffFormat::Xlsx && args.output.is_none() {
-        return Err("--format xlsx 需要 -o FILE.xlsx / --format xlsx needs -o FILE.xlsx".into());
+        return Err(crate::i18n::Failure::NeedsOutput { format: "xlsx".into() }.render(lang));
     }
     let (old, p_old, mut inputs, _) = read(&args.old, config, lang, quiet)?;
     let (new, p_new, new_files, new_config) = read(&args.new, config, lang, quiet)?;
@@ -51,11 +51,7 @@ pub fn run(args: &DiffArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> R
     inputs.extend([args.old.clone(), args.new.clone()]);
     for (path, n) in [(&args.old, p_old), (&args.new, p_new)] {
         if n > 0 {
-            if lang == Lang::Zh {
-                eprintln!("qingdan: {} 读取时有 {n} 个错误，相关事项未能比较（用 qingdan check 查看）", path.display());
-            } else {
-                eprintln!("qingdan: {}: {n} errors while reading; affected items were not compared (see qingdan check)", path.display());
-            }
+            eprintln!("qingdan: {}", crate::i18n::Done::ReadErrors { path: path.display().to_string(), errors: n }.render(lang));
         }
     }
     let d = crate::diff::diff_with(&old, &new, crate::diff::Options { strict: args.strict });
@@ -453,6 +449,7 @@ pub fn render_md(d: &Diff, names: &BTreeMap<String, String>, lang: Lang) -> Stri
 pub fn render_xlsx(d: &Diff, names: &BTreeMap<String, String>, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let zh = lang == Lang::Zh;
     let mut wb = Workbook::new();
+    crate::publish::marker::mark(&mut wb, crate::publish::marker::Output::Diff);
     let header = Format::new().set_bold().set_background_color(Color::RGB(0xD9E1F2)).set_border(FormatBorder::Thin);
     let wrap = Format::new().set_text_wrap();
     let before_fmt = Format::new().set_text_wrap().set_background_color(Color::RGB(0xFFC7CE)).set_font_color(Color::RGB(0x9C0006));

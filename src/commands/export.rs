@@ -45,7 +45,7 @@ pub struct Publication<'a> {
 
 /// Runs the export; returns the exit status.
 pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
-    let inputs = super::load::resolve(&args.input, config)?;
+    let inputs = super::load::resolve(&args.input, config, lang)?;
     let mut guarded = inputs.files.clone();
     guarded.extend(args.input.paths.iter().cloned());
     crate::output::guard(&args.output, &guarded).map_err(|e| e.render(lang))?;
@@ -53,9 +53,20 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
         return Err(Failure::OutputNotXlsx { path: args.output.display().to_string() }.render(lang));
     }
 
-    let check_args = CheckArgs { input: args.input.clone(), format: CheckFormat::Json, fail_on: FailOn::Error };
+    let check_args = CheckArgs {
+        input: args.input.clone(),
+        format: CheckFormat::Json,
+        fail_on: FailOn::Error,
+        select: Vec::new(),
+        ignore: Vec::new(),
+        statistics: false,
+    };
     // One pass: the check keeps every item it read, whole, for the sheets.
     let (report, kept) = super::check::build_report_keeping(&check_args, config, lang, quiet, true)?;
+    // Nothing readable: exit 2 and write nothing (not an empty workbook).
+    if report.summary.tables == 0 {
+        return Err(super::load::nothing_readable(&args.input.paths, &report.findings, lang));
+    }
     let crate::commands::check::Kept { implementation, mut base } = kept;
     let mut implementation = crate::model::catalog::merge_guides(implementation);
     // Sorted without cloning keys (absent codes sort as empty, as before); the sheets are
@@ -73,13 +84,13 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
     let mut wb = build_workbook(&publication, lang).map_err(xlsx_error(lang))?;
     save_atomic(&mut wb, &args.output, lang)?;
     if !quiet {
-        eprintln!(
-            "已写出 {}：{} 个实施事项，{} 个基本目录事项，{} 条问题",
-            args.output.display(),
-            implementation.len(),
-            base.len(),
-            report.findings.len()
-        );
+        let done = crate::i18n::Done::Exported {
+            path: args.output.display().to_string(),
+            implementation: implementation.len(),
+            base: base.len(),
+            findings: report.findings.len(),
+        };
+        eprintln!("{}", done.render(lang));
     }
     Ok(crate::EXIT_OK)
 }
@@ -97,6 +108,7 @@ pub fn build_workbook(p: &Publication, lang: Lang) -> Result<Workbook, rust_xlsx
 /// [`build_workbook`] with another row limit per sheet (tests use a small one to split sheets).
 pub fn build_workbook_with_limit(p: &Publication, lang: Lang, limit: u32) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
+    crate::publish::marker::mark(&mut wb, crate::publish::marker::Output::Export);
     let all: Vec<&Item> = p.implementation.iter().collect();
     let ann = sheets::Annotations::new(p.names.clone(), p.findings);
     let city = print::city_name(p.implementation, p.names);

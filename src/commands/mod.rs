@@ -22,7 +22,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Check(a) => check::run(&a, cli.config.as_deref(), lang, cli.quiet),
         Command::Explain { rule } => info::explain(&rule, lang),
         Command::Rules => info::rules(lang),
-        Command::Schema => info::schema(),
+        Command::Schema { report } => info::schema(report),
         Command::Generate(a) => generate::run(&a),
         Command::Export(a) => export::run(&a, cli.config.as_deref(), lang, cli.quiet),
         Command::Template(a) => template::run(&a, lang),

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{Value as Json, json};
 
 use crate::cli::{StatsArgs, StatsFormat};
-use crate::i18n::{Failure, Lang};
+use crate::i18n::Lang;
 use crate::ingest::Event;
 use crate::model::item::{CatalogKind, Item};
 use crate::stats::{Group, Indicator, Scope, Stats, Value};
@@ -20,9 +20,9 @@ pub fn read_items(
     lang: Lang,
     quiet: bool,
 ) -> Result<(Vec<Item>, crate::config::Config), String> {
-    let inputs = super::load::resolve(input, config)?;
+    let inputs = super::load::resolve(input, config, lang)?;
     if inputs.files.is_empty() {
-        return Err(Failure::NoCatalogFiles { under: None }.render(lang));
+        return Err(super::load::nothing_readable(&input.paths, &inputs.walk_findings, lang));
     }
     let mut items = Vec::new();
     let mut kind = CatalogKind::Implementation;
@@ -56,9 +56,9 @@ pub fn run(args: &StatsArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
 /// The note that only 一窗受理率 has a target in the seed.
 pub fn targets_note(lang: Lang) -> &'static str {
     if lang == Lang::Zh {
-        "注：实施方案（种子文件）仅对一窗受理率设定了量化目标——市、旗县区两级政务服务中心进驻事项 ≥90%，苏木乡镇（街道）便民服务中心进驻事项 ≥90%；其余指标仅作统计，不判定达标。分母为该项已填写的事项数。"
+        "注：实施方案仅对一窗受理率设定了量化目标——市、旗县区两级政务服务中心进驻事项 ≥90%，苏木乡镇（街道）便民服务中心进驻事项 ≥90%；其余指标仅作统计，不判定达标。分母为该项已填写的事项数。"
     } else {
-        "Note: the seed sets a numeric target only for the one-window acceptance rate (≥90% of items in the city and county service centres, ≥90% in township centres); the other indicators are reported without a target. Denominators count items where the value is filled in."
+        "Note: the implementation plan (实施方案) sets a numeric target only for the one-window acceptance rate (≥90% of items in the city and county service centres, ≥90% in township centres); the other indicators are reported without a target. Denominators count items where the value is filled in."
     }
 }
 

@@ -718,7 +718,7 @@ pub fn findings_sheet(wb: &mut Workbook, title: &str, findings: &[Finding], lang
     for f in findings {
         let row = parts.reserve(1)?;
         let rule = f.rule.to_string();
-        let cell = f.location.cell_ref();
+        let cell = f.location.cell_in(lang);
         let message = f.message.render(lang);
         let cells: [&str; 9] = [
             &rule,
