@@ -417,4 +417,31 @@ mod tests {
         assert_eq!(d.duplicate_keys, ["A"]);
         assert!(d.is_empty());
     }
+
+    #[test]
+    fn separators_only_are_no_change_unless_strict() {
+        let mut a = item("A", "甲");
+        a.process = Some("1.申请；2.受理".into());
+        let mut b = a.clone();
+        b.process = Some("1.申请\n2.受理".into());
+        let d = diff(std::slice::from_ref(&a), std::slice::from_ref(&b));
+        assert!(d.is_empty());
+        assert_eq!((d.unchanged, d.separator_changes_hidden), (1, 1));
+        let d = diff_with(&[a], &[b], Options { strict: true });
+        assert_eq!(d.changed.len(), 1);
+        assert!(d.changed[0].fields[0].separators_only);
+        assert_eq!(d.changed[0].fields[0].new_cell, "!0", "no provenance: sheet and row only");
+    }
+
+    #[test]
+    fn moves_between_list_and_guide() {
+        let list = item("A", "甲");
+        let mut guide = item("A", "甲");
+        guide.provenance.form = true;
+        let d = diff(std::slice::from_ref(&list), std::slice::from_ref(&guide));
+        assert_eq!((d.only_in_guide.len(), d.changed.len(), d.removed.len()), (1, 0, 0));
+        let d = diff(&[guide], &[list]);
+        assert_eq!((d.back_in_list.len(), d.changed.len(), d.added.len()), (1, 0, 0));
+        assert_eq!(d.by_jurisdiction()[""].back_in_list, 1);
+    }
 }
