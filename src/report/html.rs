@@ -208,6 +208,11 @@ fn heat_map(inputs: &Inputs, lang: Lang, limits: Limits) -> Markup {
         return html! { section id="matrix" { h2 { (t(lang, Text::Matrix)) } p { (t(lang, Text::NoMatrix)) } } };
     };
     let (rows, cols, hidden_rows, hidden_cols) = matrix_view(m, limits);
+    // The summary lists the jurisdictions with the most missing and deviating items first, capped.
+    let mut summary: Vec<&crate::consistency::JurisdictionSummary> = m.jurisdictions.iter().collect();
+    summary.sort_by(|a, b| (b.missing + b.deviating).cmp(&(a.missing + a.deviating)).then(a.code.cmp(&b.code)));
+    let hidden_summary = summary.len().saturating_sub(limits.ranking);
+    summary.truncate(limits.ranking);
     let names = |code: &str| {
         m.jurisdictions.iter().find(|j| j.code == code).and_then(|j| j.name.clone()).unwrap_or_else(|| jname(code, inputs.names))
     };
@@ -251,7 +256,7 @@ fn heat_map(inputs: &Inputs, lang: Lang, limits: Limits) -> Markup {
                     th { (t(lang, Text::Claimed)) } th { (t(lang, Text::Missing)) } th { (t(lang, Text::Deviating)) }
                 } }
                 tbody {
-                    @for j in &m.jurisdictions {
+                    @for j in &summary {
                         tr data-code=(j.code) {
                             td { (j.name.clone().unwrap_or_else(|| jname(&j.code, inputs.names))) " " span class="note" { (j.code) } }
                             td { (j.level.as_deref().unwrap_or_default()) }
@@ -262,6 +267,9 @@ fn heat_map(inputs: &Inputs, lang: Lang, limits: Limits) -> Markup {
                         }
                     }
                 }
+            }
+            @if hidden_summary > 0 {
+                p class="note" data-key="matrix_summary_not_shown" { (hidden_summary) " " (t(lang, Text::JurisdictionsNotShown)) }
             }
         }
     }
@@ -552,6 +560,7 @@ mod tests {
         assert!(out.contains("data-key=\"matrix_rows_not_shown\">1700 "));
         assert!(out.contains("data-key=\"matrix_columns_not_shown\">920 "));
         assert!(out.contains("data-key=\"ranking_not_shown\">800 "));
+        assert!(out.contains("data-key=\"matrix_summary_not_shown\">800 "));
         // The rows kept are the ones with problems.
         assert_eq!(out.matches("<td class=\"c-missing\"").count(), 80 * (2000_usize.div_ceil(7)).min(300));
     }
