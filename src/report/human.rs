@@ -192,9 +192,8 @@ pub fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, width: u
     for c in text.chars() {
         let cw = c.width().unwrap_or(0);
         if line_w + cw > width && line.len() > indent_len {
-            // Carry a cut ASCII word over to the next line.
-            // (a code, a number, a cell reference), whether a space or a CJK character precedes it,
-            // unless the word fills the line by itself.
+            // Carry a cut ASCII word (a code, a number, a cell reference) over to the next line,
+            // whether a space or a CJK character precedes it, unless it would fill half the line.
             let carry = if c.is_ascii_graphic() {
                 let body = &line[indent_len..];
                 let start = body.char_indices().rev().take_while(|(_, x)| x.is_ascii_graphic()).last().map(|(i, _)| i);
