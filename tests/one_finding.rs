@@ -62,6 +62,26 @@ fn a_missing_column_is_one_finding_per_table() {
 }
 
 #[test]
+fn a_missing_materials_column_is_one_finding_without_a_materials_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let fields: Vec<Field> = ITEM_FIELDS.iter().copied().filter(|f| *f != Field::Materials).collect();
+    let mut rows = vec![strings(header(&fields))];
+    let impl_col = fields.iter().position(|f| *f == Field::ImplCode).unwrap();
+    for i in 0..50 {
+        let mut r = strings(valid_row(&fields));
+        r[impl_col] = format!("{}{i}", r[impl_col]);
+        rows.push(r);
+    }
+    let p = write_csv(dir.path(), "东河区.csv", &rows);
+    let (_, v) = check_json(&[p.to_str().unwrap()]);
+    let rules = rules_of(&v);
+    assert_eq!(rules.iter().filter(|r| *r == "QD009").count(), 1, "{rules:?}");
+    assert_eq!(rules.iter().filter(|r| *r == "QD100").count(), 0, "{rules:?}");
+    let f = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "QD009").unwrap();
+    assert!(f["message"].as_str().unwrap().contains("申请材料"), "{f}");
+}
+
+#[test]
 fn an_unreadable_value_is_not_also_missing() {
     let dir = tempfile::tempdir().unwrap();
     let mut row = strings(valid_row(ITEM_FIELDS));

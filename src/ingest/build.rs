@@ -171,7 +171,7 @@ impl TableBuilder {
             if self.pending.len() < headers::HEADER_SEARCH_ROWS + 1 {
                 return;
             }
-            self.resolve(emit);
+            self.resolve(!index.is_empty(), emit);
             let rows = std::mem::take(&mut self.pending);
             for r in rows {
                 self.data_row(r, index, emit);
@@ -191,7 +191,7 @@ impl TableBuilder {
                 }
                 return;
             }
-            self.resolve(emit);
+            self.resolve(!index.is_empty(), emit);
             let rows = std::mem::take(&mut self.pending);
             for r in rows {
                 self.data_row(r, index, emit);
@@ -228,7 +228,7 @@ impl TableBuilder {
         self.mapping.as_ref()?.fields.iter().find(|(c, _)| *c as u32 == column).map(|(_, f)| *f)
     }
 
-    fn resolve(&mut self, emit: &mut dyn FnMut(Event)) {
+    fn resolve(&mut self, materials_indexed: bool, emit: &mut dyn FnMut(Event)) {
         let Some(header) = headers::detect(&self.pending, &self.dict) else {
             self.gave_up = true;
             let first_nonblank = self.pending.iter().any(|r| !r.is_blank());
@@ -239,14 +239,14 @@ impl TableBuilder {
             return;
         };
         self.pending.retain(|r| r.number > header.last_row);
-        let mapping = self.map(&header, &self.pending, emit);
+        let mapping = self.map(&header, &self.pending, materials_indexed, emit);
         if let TableKind::Items(kind) = mapping.kind {
             emit(Event::Table { file: self.file.clone(), sheet: self.sheet.clone(), kind });
         }
         self.mapping = Some(mapping);
     }
 
-    fn map(&self, header: &Header, sample: &[Row], emit: &mut dyn FnMut(Event)) -> Mapping {
+    fn map(&self, header: &Header, sample: &[Row], materials_indexed: bool, emit: &mut dyn FnMut(Event)) -> Mapping {
         let is_materials = header.columns.iter().any(|c| c.target == Some(Target::Material(MaterialField::Name)))
             && !header.columns.iter().any(|c| c.target == Some(Target::Item(Field::Materials)));
         let kind = if is_materials { TableKind::Materials } else { TableKind::Items(self.catalog) };
@@ -326,7 +326,7 @@ impl TableBuilder {
             }
         }
         if let TableKind::Items(catalog) = kind
-            && let Some(f) = missing_columns(&self.file, self.sheet.as_deref(), header, catalog, &sources)
+            && let Some(f) = missing_columns(&self.file, self.sheet.as_deref(), header, catalog, &sources, materials_indexed)
         {
             emit(Event::Finding(f));
         }
@@ -436,10 +436,15 @@ fn missing_columns(
     header: &Header,
     catalog: CatalogKind,
     sources: &BTreeMap<Field, FieldSource>,
+    materials_indexed: bool,
 ) -> Option<Finding> {
-    // 申请材料 may come from a separate materials table joined by code: QD100 judges each item.
-    let fields: Vec<Field> =
-        Field::ALL.iter().copied().filter(|f| f.required_in(catalog) && *f != Field::Materials && !sources.contains_key(f)).collect();
+    // 申请材料 may come from a separate materials table read earlier and joined by code: then
+    // QD100 judges each item. Without one, a table with no materials column is one finding.
+    let fields: Vec<Field> = Field::ALL
+        .iter()
+        .copied()
+        .filter(|f| f.required_in(catalog) && !(*f == Field::Materials && materials_indexed) && !sources.contains_key(f))
+        .collect();
     if fields.is_empty() {
         return None;
     }

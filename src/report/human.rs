@@ -192,11 +192,14 @@ pub fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, width: u
     for c in text.chars() {
         let cw = c.width().unwrap_or(0);
         if line_w + cw > width && line.len() > indent_len {
-            // Carry a cut ASCII word over to the next line.
+            // Carry a cut ASCII word (a code, a number, a cell reference) over to the next line,
+            // whether a space or a CJK character precedes it, unless it would fill half the line.
             let carry = if c.is_ascii_graphic() {
-                match line[indent_len..].rfind(' ') {
-                    Some(i) if line[indent_len + i + 1..].chars().all(|x| x.is_ascii_graphic()) => {
-                        let carried = line[indent_len + i + 1..].to_string();
+                let body = &line[indent_len..];
+                let start = body.char_indices().rev().take_while(|(_, x)| x.is_ascii_graphic()).last().map(|(i, _)| i);
+                match start {
+                    Some(i) if i > 0 && (body.len() - i) * 2 < width => {
+                        let carried = body[i..].to_string();
                         line.truncate(indent_len + i);
                         carried
                     }
@@ -261,5 +264,9 @@ mod tests {
             assert!(l.width() <= 40, "{l:?} is {} wide", l.width());
         }
         assert_eq!(out.replace("\n    ", "").replace(['\n', ' '], ""), text.replace(' ', ""));
+        // A code after CJK text moves to the next line whole.
+        let mut out = String::new();
+        wrap_into(&mut out, "同级多数（昆都仑区(150203000000)、青山区(150204000000)）为“否”", "", "  ", 30);
+        assert!(out.contains("(150203000000)") && out.contains("(150204000000)"), "{out}");
     }
 }
