@@ -404,3 +404,20 @@ fn the_example_export_prints_on_few_landscape_pages() {
         }
     }
 }
+
+#[test]
+fn an_unreadable_level_is_kept_as_written_on_the_other_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("清单");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(repo.join("东河区.csv"), "事项名称,实施编码,行使层级,行政区划代码,事项类型\n测试事项,X1,省部级,150202000000,行政许可\n")
+        .unwrap();
+    let out = dir.path().join("目录.xlsx");
+    assert_cmd::cargo::cargo_bin_cmd!("qingdan").args(["--quiet", "export"]).arg(&repo).arg("-o").arg(&out).assert().success();
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let other = wb.worksheet_range("其他").unwrap();
+    let (level, status, name) = (column(&other, "行使层级"), column(&other, "状态"), column(&other, "行政区划"));
+    assert_eq!(text(other.get_value((1, level))), "省部级", "the department's text, not a blank");
+    assert_eq!(text(other.get_value((1, status))), "有问题：QD010 行使层级");
+    assert_eq!(text(other.get_value((1, name))), "东河区", "name from the bundled division table");
+}
