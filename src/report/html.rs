@@ -237,14 +237,14 @@ fn heat_map(inputs: &Inputs, lang: Lang, limits: Limits) -> Markup {
                             @for c in &cols {
                                 @let cell = r.cells.get(*c).copied();
                                 @let class = match cell { Some(MCell::Claimed) => "c-claimed", Some(MCell::Missing) => "c-missing", Some(MCell::Deviating) => "c-deviating", None => "" };
-                                td class=(class) data-j=(c) title={ (r.basic_code) " × " (names(c)) "：" (cell_word(cell, lang)) } {}
+                                td class=(class) data-j=(c) title={ (r.basic_code) " × " (names(c)) (if lang == Lang::Zh { "：" } else { ": " }) (cell_word(cell, lang)) } {}
                             }
                         }
                     }
                 }
             }
             @if hidden_rows > 0 {
-                p class="note" data-key="matrix_rows_not_shown" { (hidden_rows) " " (t(lang, Text::CodesNotShown)) " " (rows.len()) "）" }
+                p class="note" data-key="matrix_rows_not_shown" { (hidden_rows) " " (t(lang, Text::CodesNotShown)) " " (rows.len()) (if lang == Lang::Zh { "）" } else { ")" }) }
             }
             @if hidden_cols > 0 {
                 p class="note" data-key="matrix_columns_not_shown" { (hidden_cols) " " (t(lang, Text::JurisdictionsNotShown)) }
@@ -474,7 +474,7 @@ fn findings(inputs: &Inputs, lang: Lang, limits: Limits) -> Markup {
                 span id="shown" { (t(lang, Text::Shown)) " " span id="shown-count" { (listed.len()) } " / " span data-key="listed" { (listed.len()) } }
             }
             @if hidden > 0 {
-                p class="note" data-key="findings_not_shown" { (hidden) " " (t(lang, Text::NotShown)) " " (listed.len()) "）。" (t(lang, Text::FullList)) }
+                p class="note" data-key="findings_not_shown" { (hidden) " " (t(lang, Text::NotShown)) " " (listed.len()) (if lang == Lang::Zh { "）。" } else { "). " }) (t(lang, Text::FullList)) }
             }
             table id="findings" {
                 thead { tr {
