@@ -212,6 +212,13 @@ fn headless_chromium_renders_the_report_without_errors_and_with_the_numbers_of_c
         assert_eq!(ranking.get(&(code.clone(), sev.clone())), Some(&n.to_string()), "ranking {code} {sev}");
     }
 
+    // The English page runs as cleanly.
+    let en = dir.path().join("report.html");
+    report(&en, "en");
+    let (dom_en, log_en) = headless(browser, &en, &["--dump-dom".to_string()]);
+    assert!(!log_en.contains("Uncaught") && !log_en.contains(":CONSOLE("), "{log_en}");
+    assert!(dom_en.contains("data-ready=\"1\"") && dom_en.contains("Jurisdictions by problems"));
+
     // Printed (as a person would, to PDF): A4 landscape pages.
     let pdf = dir.path().join("报告.pdf");
     let (_, log) = headless(browser, &page, &[format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer".to_string()]);
