@@ -212,6 +212,20 @@ fn headless_chromium_renders_the_report_without_errors_and_with_the_numbers_of_c
         assert_eq!(ranking.get(&(code.clone(), sev.clone())), Some(&n.to_string()), "ranking {code} {sev}");
     }
 
+    // The filters work in the browser: preset from the address, the rows shown are the errors.
+    let profile = tempfile::tempdir().unwrap();
+    let o = Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"])
+        .args(["--disable-component-update", "--disable-sync", "--dump-dom"])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}#severity=error", page.display()))
+        .output()
+        .unwrap();
+    let filtered = String::from_utf8_lossy(&o.stdout);
+    let shown = self::tags(&filtered).into_iter().find(|t| t.attrs.get("id").map(String::as_str) == Some("shown-count")).unwrap().text;
+    assert_eq!(shown, check["summary"]["errors"].to_string(), "severity=error shows the errors only");
+    assert_eq!(filtered.matches("class=\"hidden\"").count(), check["findings"].as_array().unwrap().len() - shown.parse::<usize>().unwrap());
+
     // The English page runs as cleanly.
     let en = dir.path().join("report.html");
     report(&en, "en");

@@ -81,7 +81,8 @@ footer{margin-top:32px;color:var(--mute);font-size:12px}
 @media print{body{margin:0;max-width:none;font-size:11px}.filters,#shown{display:none}h2{break-after:avoid}section{break-inside:auto}tr{break-inside:avoid}thead{display:table-header-group}}
 "#;
 
-/// The filter script: builds nothing, only hides rows; reports its own errors into the DOM.
+/// The filter script: builds nothing, only hides rows (filters may be preset in the address,
+/// `#severity=error&rule=QD101`); reports its own errors into the DOM.
 const SCRIPT: &str = r#"
 (function(){
   window.addEventListener('error',function(e){document.body.setAttribute('data-script-error',String(e.message||e));});
@@ -99,6 +100,11 @@ const SCRIPT: &str = r#"
     if(shown)shown.textContent=String(n);
   }
   selects.forEach(function(s){s.addEventListener('change',apply);});
+  // Filters can be preset in the address: 报告.html#severity=error&rule=QD101
+  location.hash.replace(/^#/,'').split('&').forEach(function(kv){
+    var p=kv.split('='),s=document.querySelector('.filters select[name="'+decodeURIComponent(p[0]||'')+'"]');
+    if(s&&p.length>1)s.value=decodeURIComponent(p[1]);
+  });
   apply();
   document.body.setAttribute('data-ready','1');
 })();
