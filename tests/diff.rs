@@ -132,6 +132,13 @@ fn xlsx_workbook_marks_changes() {
     let summary = wb.worksheet_range("汇总").unwrap();
     let counts: Vec<String> = summary.rows().skip(1).map(|r| r[1].to_string()).collect();
     assert_eq!(counts, ["1", "1", "2", "1", "0", "0"]);
+    // The changed characters are marked inside the cells: "10" struck through in the old value.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&target).unwrap()).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").unwrap(), &mut strings).unwrap();
+    let struck = strings.find("<strike/>").expect("a struck-through run");
+    assert!(strings[struck..].starts_with("<strike/>") && strings[struck..struck + 200].contains("<t>10</t>"), "{strings}");
+    assert!(strings.contains("<u/>"), "inserted characters underlined");
     // Nothing but the workbook is left in the folder (written atomically).
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }

@@ -457,6 +457,9 @@ pub fn render_xlsx(d: &Diff, names: &BTreeMap<String, String>, lang: Lang) -> Re
     let added_fmt = Format::new().set_background_color(Color::RGB(0xC6EFCE));
     let removed_fmt = Format::new().set_background_color(Color::RGB(0xFFC7CE)).set_font_strikethrough();
     let moved_fmt = Format::new().set_background_color(Color::RGB(0xFFEB9C));
+    let plain = Format::new();
+    let deleted = Format::new().set_font_strikethrough().set_bold().set_font_color(Color::RGB(0xC00000));
+    let inserted = Format::new().set_underline(rust_xlsxwriter::FormatUnderline::Single).set_bold().set_font_color(Color::RGB(0x006100));
     let ws = wb.add_worksheet();
     ws.set_name(if zh { "变更明细" } else { "changes" })?;
     let heads: [&str; 12] = if zh {
@@ -534,8 +537,31 @@ pub fn render_xlsx(d: &Diff, names: &BTreeMap<String, String>, lang: Lang) -> Re
                     after = format!("{after}\n[{}: {}]", if zh { "增加" } else { "added" }, m.added.join("、"));
                 }
             }
-            ws.write_string_with_format(row, 5, before.trim_start(), &before_fmt)?;
-            ws.write_string_with_format(row, 6, after.trim_start(), &after_fmt)?;
+            let rich = f.field != Field::Materials && f.before.is_some() && f.after.is_some();
+            let segments = crate::diff::chars::char_diff(f.before.as_deref().unwrap_or_default(), f.after.as_deref().unwrap_or_default());
+            // The changed characters themselves, in the cells: deleted ones struck through in the
+            // old value, inserted ones bold and underlined in the new one (invisibles shown).
+            let side = |old_side: bool| -> Vec<(&Format, String)> {
+                segments
+                    .iter()
+                    .filter_map(|seg| match seg {
+                        crate::diff::chars::Seg::Same(t) => Some((&plain, visible(t))),
+                        crate::diff::chars::Seg::Del(t) if old_side => Some((&deleted, visible(t))),
+                        crate::diff::chars::Seg::Ins(t) if !old_side => Some((&inserted, visible(t))),
+                        _ => None,
+                    })
+                    .filter(|(_, t)| !t.is_empty())
+                    .collect()
+            };
+            for (col, old_side, text, fmt) in [(5u16, true, &before, &before_fmt), (6, false, &after, &after_fmt)] {
+                let parts = side(old_side);
+                if rich && parts.len() > 1 {
+                    let refs: Vec<(&Format, &str)> = parts.iter().map(|(f, t)| (*f, t.as_str())).collect();
+                    ws.write_rich_string_with_format(row, col, &refs, fmt)?;
+                } else {
+                    ws.write_string_with_format(row, col, text.trim_start(), fmt)?;
+                }
+            }
             if let (Some(a), Some(b)) = (&f.before, &f.after) {
                 ws.write_string_with_format(row, 7, marked(a, b), &wrap)?;
             }
