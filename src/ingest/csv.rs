@@ -118,7 +118,7 @@ pub fn read(
     on_row: &mut dyn FnMut(Row),
     issues: &mut Vec<CsvIssue>,
 ) -> Result<(), Reason> {
-    let io = |e: std::io::Error| Reason::Other(e.to_string());
+    let io = |e: std::io::Error| Reason::from_io(&e);
     // No BufReader: records are parsed from a buffer of our own.
     let mut file = File::open(path).map_err(io)?;
     let mut head = vec![0u8; 64 * 1024];
@@ -278,7 +278,7 @@ fn parse_with<R: Read>(
     on_row: &mut dyn FnMut(Row),
     issues: &mut Vec<CsvIssue>,
 ) -> Result<(), Reason> {
-    let io = |e: std::io::Error| Reason::Other(e.to_string());
+    let io = |e: std::io::Error| Reason::from_io(&e);
     let max_field = limits.max_field;
     let mut core = csv_core::ReaderBuilder::new().delimiter(delim).build();
     let mut input = vec![0u8; 1 << 16];

@@ -47,6 +47,8 @@ pub struct Options {
     pub layout: Layout,
     /// Resource limits checked before parsing.
     pub limits: crate::config::Limits,
+    /// Value aliases from the config (`values:`), applied to whole cells before normalizing.
+    pub values: Arc<crate::config::ValueAliases>,
     /// Division names (bundled table and `jurisdictions:`), to tell a list's jurisdiction from
     /// its file, folder or sheet name.
     pub divisions: Arc<crate::model::divisions::Divisions>,
@@ -60,6 +62,7 @@ impl Default for Options {
             base: None,
             layout: Layout::Auto,
             limits: crate::config::Limits::default(),
+            values: Arc::default(),
             divisions: Arc::new(crate::model::divisions::Divisions::new(&Default::default())),
         }
     }
@@ -146,9 +149,15 @@ impl Reader {
         let unreadable = |reason: Reason, emit: &mut dyn FnMut(Event)| {
             emit(Event::Finding(Finding::at_file("QD001", display, None, Msg::FileUnreadable { reason })));
         };
-        // The walk refuses what is not a regular file; this holds for any other caller too.
+        // The walk refuses what is not a regular file; this holds for any other caller too
+        // (opening a FIFO would block, reading a device would never end).
         if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
             return unreadable(Reason::NotRegularFile, emit);
+        }
+        // One open first: a file that cannot be opened (missing, forbidden) is one finding in
+        // plain words, not a reader's error after an "empty file".
+        if let Err(e) = std::fs::File::open(path) {
+            return unreadable(Reason::from_io(&e), emit);
         }
         let mut format = format_of(path);
         let mut merges = true;

@@ -1,6 +1,6 @@
-//! The JSON report of cli.md: `{"findings": [...], "summary": {...}}`, plus `"consistency"`
-//! when a base catalog was present. Keys in a stable order; output is byte-identical for the
-//! same input.
+//! The JSON report: `{"findings": [...], "summary": {...}}`, plus `"consistency"` when a base
+//! catalog was present, as `schemas/report.schema.json` describes ([`REPORT_SCHEMA`], printed by
+//! `qingdan schema --report`). Keys in a stable order; output is byte-identical for the same input.
 
 use serde::Serialize;
 
@@ -8,6 +8,9 @@ use super::Report;
 use crate::finding::Finding;
 use crate::i18n::Lang;
 use crate::model::provenance::column_letters;
+
+/// The JSON Schema of the report, embedded at compile time.
+pub const REPORT_SCHEMA: &str = include_str!("../../schemas/report.schema.json");
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
@@ -20,6 +23,8 @@ struct JsonFinding<'a> {
     row: Option<u32>,
     column: Option<String>,
     header: Option<&'a str>,
+    value: Option<&'a str>,
+    help: String,
     item: Option<&'a str>,
     jurisdiction: Option<&'a str>,
 }
@@ -53,6 +58,8 @@ fn finding(f: &Finding, lang: Lang) -> JsonFinding<'_> {
         row: f.location.row,
         column: f.location.column.map(column_letters),
         header: f.location.header.as_deref(),
+        value: f.value_shown(),
+        help: crate::rules::registry::help(f, lang),
         item: f.item.as_deref(),
         jurisdiction: f.jurisdiction.as_deref(),
     }

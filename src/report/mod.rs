@@ -2,6 +2,7 @@
 //! re-read inputs.
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -36,4 +37,6 @@ pub struct Report {
     pub summary: Summary,
     /// The 四级同源 matrix, when a base catalog was present.
     pub consistency: Option<Matrix>,
+    /// Info findings left out by `--quiet` (counted in the summary, not listed).
+    pub hidden_infos: usize,
 }

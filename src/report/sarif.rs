@@ -190,7 +190,7 @@ pub fn anchor(paths: &[PathBuf]) -> Option<String> {
 fn result(f: &Finding, lang: Lang, anchor: Option<&str>) -> SarifResult {
     let rule_index = RULES.iter().position(|r| r.code == f.rule);
     let mut message = f.message.render(lang);
-    let cell = f.location.cell_ref();
+    let cell = f.location.cell_in(lang);
     if f.location.sheet.is_some() && !cell.is_empty() {
         message = format!("{message} ({cell})");
     }
