@@ -127,9 +127,14 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: CheckFormat,
-    /// Exit 1 when a finding at or above this severity is found.
+    /// Exit 1 when a finding at or above this severity is found (`new`: a new error or warning
+    /// compared with --baseline). Accepted problems never fail.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
+    /// The JSON report of the previous round: findings are classified 新增 / 仍存在, and the
+    /// baseline's others listed as 已整改.
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Thresholds for `--fail-on`.
@@ -139,6 +144,8 @@ pub enum FailOn {
     Error,
     /// Warnings and errors.
     Warning,
+    /// New errors and warnings only (needs --baseline).
+    New,
 }
 
 impl FailOn {
@@ -146,7 +153,7 @@ impl FailOn {
     pub fn severity(self) -> Severity {
         match self {
             FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
+            FailOn::Warning | FailOn::New => Severity::Warning,
         }
     }
 }

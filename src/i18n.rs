@@ -100,6 +100,10 @@ pub enum Msg {
     SiblingsDiffer { code: String, field: Field, ours: String, theirs: String, other: String },
     /// 无差别受理: two sibling jurisdictions require different materials.
     SiblingMaterialsDiffer { code: String, extra: Vec<String>, missing: Vec<String>, other: String },
+    /// An `accept:` entry past its `until` date.
+    AcceptExpired { rule: String, item: String, until: String },
+    /// An `accept:` entry that matches no finding.
+    AcceptUnmatched { rule: String, item: String },
 }
 
 impl Msg {
@@ -438,6 +442,16 @@ impl Msg {
                     )
                 }
             }
+            AcceptExpired { rule, item, until } => pick(
+                lang,
+                format!("认可条目（{rule}，{item}）已于 {until} 到期，相关问题不再视为已认可"),
+                format!("the accepted-problem entry ({rule}, {item}) expired on {until}; its problems count again"),
+            ),
+            AcceptUnmatched { rule, item } => pick(
+                lang,
+                format!("认可条目（{rule}，{item}）未匹配任何问题：问题可能已整改，或条目有误"),
+                format!("the accepted-problem entry ({rule}, {item}) matches no problem: fixed, or the entry is wrong"),
+            ),
         }
     }
 }
@@ -743,6 +757,8 @@ pub enum Failure {
     OutputNotXlsx { path: String },
     /// The workbook could not be built; `detail` comes from the workbook library.
     Workbook { detail: String },
+    /// `--fail-on new` without `--baseline`.
+    NeedsBaseline,
 }
 
 impl Failure {
@@ -761,6 +777,11 @@ impl Failure {
                 pick(lang, format!("输出文件须为 .xlsx：{path}"), format!("the output must be an .xlsx file: {path}"))
             }
             Workbook { detail } => pick(lang, format!("无法生成工作簿：{detail}"), format!("cannot build the workbook: {detail}")),
+            NeedsBaseline => pick(
+                lang,
+                "--fail-on new 需要用 --baseline 指定上一轮的 JSON 报告".into(),
+                "--fail-on new needs --baseline with the previous round's JSON report".into(),
+            ),
         }
     }
 }
@@ -811,6 +832,46 @@ pub fn word(lang: Lang, key: &'static str) -> &'static str {
                 "value"
             }
         }
-        _ => key,
+        _ => return_word(zh, key),
     }
+}
+
+/// Words of rounds, accepted problems and the returned problem lists (退回修改).
+fn return_word(zh: bool, key: &'static str) -> &'static str {
+    let (z, e) = match key {
+        "new" => ("新增", "new"),
+        "persisting" => ("仍存在", "persisting"),
+        "fixed" => ("已整改", "fixed"),
+        "accepted" => ("已认可", "accepted"),
+        "round" => ("整改情况", "round"),
+        "accept_reason" => ("认可理由", "reason accepted"),
+        "seq" => ("序号", "no."),
+        "file" => ("文件", "file"),
+        "sheet" => ("工作表", "sheet"),
+        "cell" => ("单元格", "cell"),
+        "item_name" => ("事项名称", "item name"),
+        "impl_code" => ("实施编码", "impl code"),
+        "element" => ("要素", "element"),
+        "problem" => ("问题", "problem"),
+        "severity" => ("级别", "severity"),
+        "rule" => ("规则", "rule"),
+        "handling" => ("处理情况", "handling"),
+        "problems_sheet" => ("问题清单", "problems"),
+        "status_column" => ("检查结果", "check result"),
+        "department" => ("部门", "department"),
+        "jurisdiction" => ("行政区划", "jurisdiction"),
+        "files" => ("文件数", "files"),
+        "errors" => ("错误数", "errors"),
+        "warnings" => ("警告数", "warnings"),
+        "infos" => ("提示数", "infos"),
+        "total" => ("合计", "total"),
+        "rank" => ("排名", "rank"),
+        "ranking_sheet" => ("部门排名", "ranking"),
+        "unplaced_sheet" => ("未定位问题", "repository problems"),
+        "fixed_sheet" => ("已整改问题", "fixed problems"),
+        "row_n" => ("第{}行", "row {}"),
+        "file_list" => ("问题文件", "files with problems"),
+        _ => return key,
+    };
+    if zh { z } else { e }
 }

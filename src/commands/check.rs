@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use crate::cli::{CheckArgs, CheckFormat};
+use crate::cli::{CheckArgs, CheckFormat, FailOn};
 use crate::consistency::guide::GuideComparison;
 use crate::consistency::{Consistency, Prepared};
 use crate::finding::{Finding, Location, Severity, Sink};
@@ -12,7 +12,8 @@ use crate::i18n::{Failure, Lang, Msg};
 use crate::ingest::{Event, Reader};
 use crate::model::field::Field;
 use crate::model::item::{CatalogKind, Item};
-use crate::report::{Report, Summary};
+use crate::report::{Report, RoundCounts, Summary};
+use crate::rounds::Round;
 use crate::rules::{self, ItemContext};
 
 /// Runs the check and renders the report; returns the exit status.
@@ -29,8 +30,16 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
     if report.summary.tables == 0 {
         return Ok(crate::EXIT_FAILURE);
     }
-    let threshold = args.fail_on.severity();
-    Ok(if report.findings.iter().any(|f| f.severity >= threshold) { crate::EXIT_FINDINGS } else { crate::EXIT_OK })
+    Ok(if failing(&report, args.fail_on) { crate::EXIT_FINDINGS } else { crate::EXIT_OK })
+}
+
+/// Whether the report fails `--fail-on`: a finding at or above the threshold that is not
+/// accepted (with `new`: that is also new).
+pub fn failing(report: &Report, fail_on: FailOn) -> bool {
+    let threshold = fail_on.severity();
+    report.marked().any(|(f, m)| {
+        f.severity >= threshold && m.accepted.is_none() && (fail_on != FailOn::New || m.round == Some(Round::New))
+    })
 }
 
 /// Reads and checks everything, returning the report every renderer consumes.
@@ -63,6 +72,9 @@ pub fn build_report_keeping(
     quiet: bool,
     keep: bool,
 ) -> Result<(Report, Kept), String> {
+    if args.fail_on == FailOn::New && args.baseline.is_none() {
+        return Err(Failure::NeedsBaseline.render(lang));
+    }
     let inputs = super::load::resolve(&args.input, config)?;
     if inputs.files.is_empty() && inputs.walk_findings.is_empty() {
         return Err(Failure::NoCatalogFiles { under: None }.render(lang));
@@ -122,8 +134,22 @@ pub fn build_report_keeping(
         sink.extend(compare_guides(&inputs, &codes));
     }
     sink.extend(cross);
-    let findings = sink.finish();
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let baseline = args.baseline.as_deref().map(crate::rounds::load_baseline).transpose()?;
+    let marked = crate::rounds::mark(
+        sink.finish(),
+        &inputs.config.accept,
+        inputs.config.root.as_deref(),
+        &crate::rounds::today(),
+        baseline,
+        &policy,
+    );
+    let crate::rounds::Marked { findings, marks, fixed } = marked;
+    let count = |s: Severity| findings.iter().zip(&marks).filter(|(f, m)| f.severity == s && m.accepted.is_none()).count();
+    let rounds = fixed.as_ref().map(|fixed| RoundCounts {
+        new: marks.iter().filter(|m| m.round == Some(Round::New)).count(),
+        persisting: marks.iter().filter(|m| m.round == Some(Round::Persisting)).count(),
+        fixed: fixed.len(),
+    });
     let summary = Summary {
         files: inputs.files.len(),
         tables,
@@ -131,8 +157,11 @@ pub fn build_report_keeping(
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
+        accepted: marks.iter().filter(|m| m.accepted.is_some()).count(),
+        rounds,
     };
-    Ok((Report { findings, summary, consistency: matrix }, kept.unwrap_or_default()))
+    let report = Report { findings, summary, consistency: matrix, marks, fixed, accepts: inputs.config.accept.clone() };
+    Ok((report, kept.unwrap_or_default()))
 }
 
 /// One file read, normalized and item-checked on a worker: its events in order, each item

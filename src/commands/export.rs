@@ -122,7 +122,7 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
         return Err(Failure::OutputNotXlsx { path: args.output.display().to_string() }.render(lang));
     }
 
-    let check_args = CheckArgs { input: args.input.clone(), format: CheckFormat::Json, fail_on: FailOn::Error };
+    let check_args = CheckArgs { input: args.input.clone(), format: CheckFormat::Json, fail_on: FailOn::Error, baseline: None };
     // One pass: the check keeps every item it read, whole, for the sheets.
     let (report, kept) = super::check::build_report_keeping(&check_args, config, lang, quiet, true)?;
     let crate::commands::check::Kept { implementation, mut base } = kept;

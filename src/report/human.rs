@@ -81,7 +81,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
     let mut current_file: Option<&str> = None;
-    for f in &report.findings {
+    for (f, mark) in report.marked() {
         let file = f.location.file.as_deref().unwrap_or("");
         if current_file != Some(file) {
             let title = if file.is_empty() { if lang == Lang::Zh { "（整个仓库）" } else { "(repository)" } } else { file };
@@ -99,6 +99,13 @@ pub fn render(report: &Report, lang: Lang) -> String {
             NamedSource::new(name, v.to_string())
         });
         let mut message = f.message.render(lang);
+        if let Some(r) = mark.round {
+            message = format!("[{}] {message}", word(lang, r.key()));
+        }
+        if let Some(a) = report.accept_of(mark) {
+            let sep = if lang == Lang::Zh { "：" } else { ": " };
+            message = format!("[{}{sep}{}] {message}", word(lang, "accepted"), a.reason);
+        }
         if source.is_none() {
             let p = place(f);
             if !p.is_empty() {
@@ -131,6 +138,20 @@ pub fn render(report: &Report, lang: Lang) -> String {
     } else {
         let _ =
             writeln!(out, "checked {} files, {} items: {} errors, {} warnings, {} infos", s.files, s.items, s.errors, s.warnings, s.infos);
+    }
+    if s.accepted > 0 {
+        let _ = writeln!(out, "{}", if lang == Lang::Zh { format!("另有 {} 条已认可", s.accepted) } else { format!("{} accepted", s.accepted) });
+    }
+    if let Some(r) = s.rounds {
+        let _ = writeln!(
+            out,
+            "{}",
+            if lang == Lang::Zh {
+                format!("与上一轮相比：新增 {}，仍存在 {}，已整改 {}", r.new, r.persisting, r.fixed)
+            } else {
+                format!("compared with the baseline: {} new, {} persisting, {} fixed", r.new, r.persisting, r.fixed)
+            }
+        );
     }
     if let Some(m) = &report.consistency {
         let _ = writeln!(out, "\n{}", if lang == Lang::Zh { "四级同源（按地区）：" } else { "Cross-level consistency by jurisdiction:" });

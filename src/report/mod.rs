@@ -8,7 +8,9 @@ pub mod junit;
 pub mod sarif;
 
 use crate::consistency::Matrix;
+use crate::config::Accept;
 use crate::finding::Finding;
+use crate::rounds::{Mark, PastFinding};
 
 /// Counts for the summary line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,6 +27,21 @@ pub struct Summary {
     pub warnings: usize,
     /// Infos.
     pub infos: usize,
+    /// Accepted findings (已认可; not counted as errors, warnings or infos).
+    pub accepted: usize,
+    /// With a baseline: new, persisting and fixed findings.
+    pub rounds: Option<RoundCounts>,
+}
+
+/// Counts of a round compared with the baseline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RoundCounts {
+    /// 新增.
+    pub new: usize,
+    /// 仍存在.
+    pub persisting: usize,
+    /// 已整改.
+    pub fixed: usize,
 }
 
 /// Everything a check found, sorted, ready for any renderer.
@@ -36,4 +53,22 @@ pub struct Report {
     pub summary: Summary,
     /// The 四级同源 matrix, when a base catalog was present.
     pub consistency: Option<Matrix>,
+    /// One mark per finding: fingerprint, round, acceptance.
+    pub marks: Vec<Mark>,
+    /// With a baseline: the baseline's findings not found any more (已整改).
+    pub fixed: Option<Vec<PastFinding>>,
+    /// The `accept:` entries of the config (marks index into them).
+    pub accepts: Vec<Accept>,
+}
+
+impl Report {
+    /// The findings with their marks.
+    pub fn marked(&self) -> impl Iterator<Item = (&Finding, &Mark)> {
+        self.findings.iter().zip(&self.marks)
+    }
+
+    /// The accept entry of a mark.
+    pub fn accept_of(&self, m: &Mark) -> Option<&Accept> {
+        m.accepted.and_then(|i| self.accepts.get(i))
+    }
 }
