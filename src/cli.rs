@@ -8,6 +8,7 @@ use crate::finding::Severity;
 use crate::i18n::Lang;
 use crate::ingest::Layout;
 use crate::ingest::csv::CsvEncoding;
+use crate::publish::csvout::OutputEncoding;
 
 /// qingdan（清单）：政务服务事项清单与办事指南的标准化检查与发布工具。
 #[derive(Debug, Parser)]
@@ -101,6 +102,10 @@ pub struct IngestArgs {
     /// Write one file per source table into this directory instead of stdout.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// Encoding of CSV output (`--encoding` names the input's): UTF-8 with BOM so that Excel
+    /// shows Chinese, plain UTF-8, or GB18030.
+    #[arg(long, value_enum, default_value = "utf8-bom")]
+    pub output_encoding: OutputEncoding,
 }
 
 /// Output formats of `check`.

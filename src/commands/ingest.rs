@@ -13,6 +13,7 @@ use crate::i18n::Lang;
 use crate::ingest::Event;
 use crate::model::field::Field;
 use crate::model::item::Item;
+use crate::publish::csvout::{EncodedWriter, OutputEncoding};
 
 /// Items of one source table.
 struct TableOut {
@@ -56,7 +57,7 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
         match &args.output {
             None => {
                 let all: Vec<&Item> = tables.iter().flat_map(|t| t.items.iter()).collect();
-                write_catalog(&mut out, args.format, &all).map_err(|e| e.to_string())?;
+                write_catalog(&mut out, args.format, args.output_encoding, &all).map_err(|e| e.to_string())?;
             }
             Some(dir) => {
                 let mut used = std::collections::HashSet::new();
@@ -64,7 +65,7 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
                     let target = dir.join(output_name(&t.file, t.sheet.as_deref(), args.format, &mut used));
                     crate::output::guard(&target, &inputs.files).map_err(|e| e.render(lang))?;
                     let items: Vec<&Item> = t.items.iter().collect();
-                    crate::output::write_atomic(&target, |w| write_catalog(w, args.format, &items)).map_err(|e| e.render(lang))?;
+                    crate::output::write_atomic(&target, |w| write_catalog(w, args.format, args.output_encoding, &items)).map_err(|e| e.render(lang))?;
                 }
             }
         }
@@ -164,8 +165,8 @@ struct Catalog<'a> {
     items: &'a [&'a Item],
 }
 
-/// Writes items in a format.
-pub fn write_catalog(w: &mut dyn Write, format: IngestFormat, items: &[&Item]) -> std::io::Result<()> {
+/// Writes items in a format (`encoding` applies to CSV only).
+pub fn write_catalog(w: &mut dyn Write, format: IngestFormat, encoding: OutputEncoding, items: &[&Item]) -> std::io::Result<()> {
     match format {
         IngestFormat::Yaml => {
             let s = serde_yaml::to_string(&Catalog { items }).map_err(std::io::Error::other)?;
@@ -182,18 +183,18 @@ pub fn write_catalog(w: &mut dyn Write, format: IngestFormat, items: &[&Item]) -
             }
             Ok(())
         }
-        IngestFormat::Csv => write_csv(w, items),
+        IngestFormat::Csv => write_csv(w, encoding, items),
     }
 }
 
 /// Neutralizes a value a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR first).
 pub fn defuse(v: &str) -> std::borrow::Cow<'_, str> {
-    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { std::borrow::Cow::Owned(format!("'{v}")) } else { std::borrow::Cow::Borrowed(v) }
+    crate::publish::csvout::defuse(v)
 }
 
-fn write_csv(w: &mut dyn Write, items: &[&Item]) -> std::io::Result<()> {
+fn write_csv(w: &mut dyn Write, encoding: OutputEncoding, items: &[&Item]) -> std::io::Result<()> {
     let extra: BTreeSet<&str> = items.iter().flat_map(|i| i.extra.keys().map(String::as_str)).collect();
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = csv::Writer::from_writer(EncodedWriter::new(w, encoding));
     let mut header: Vec<String> = Field::ALL.iter().map(|f| f.label().to_string()).collect();
     header.extend(["来源文件", "来源工作表", "来源行"].map(String::from));
     header.extend(extra.iter().map(|s| s.to_string()));
@@ -206,5 +207,7 @@ fn write_csv(w: &mut dyn Write, items: &[&Item]) -> std::io::Result<()> {
         rec.extend(extra.iter().map(|k| it.extra.get(*k).map(|v| defuse(v).into_owned()).unwrap_or_default()));
         csv.write_record(&rec)?;
     }
-    csv.flush()
+    csv.flush()?;
+    csv.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?.finish()?;
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! Chinese definition of every field (header notes, input hints, 填写说明), dropdown choices,
 //! list validations that fall back to a hidden sheet range, and common cell formats.
 
+pub mod csvout;
 pub mod sheets;
 
 use rust_xlsxwriter::{Color, DataValidation, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError};
