@@ -44,6 +44,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// 导出发布用工作簿 (the publication workbook).
     Export(ExportArgs),
+    /// 退回修改：每个部门一份批注工作簿和问题清单，另附汇总排名 (per-department marked-up workbooks).
+    Return(ReturnArgs),
     /// 生成空白填报模板 (a blank departmental template).
     Template(TemplateArgs),
     /// 显示规则说明 (a rule's documentation).
@@ -222,6 +224,23 @@ pub struct ExportArgs {
     /// The workbook to write.
     #[arg(long, short = 'o', required = true)]
     pub output: PathBuf,
+}
+
+/// `qingdan return`.
+#[derive(Debug, Args)]
+pub struct ReturnArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The folder to write into (one folder per department, and 汇总.xlsx); not inside an input folder.
+    #[arg(long, short = 'o', required = true)]
+    pub output: PathBuf,
+    /// The JSON report of the previous round (lists show 新增 / 仍存在 / 已整改).
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub baseline: Option<PathBuf>,
+    /// Encoding of the CSV problem lists (`--encoding` names the input's).
+    #[arg(long, value_enum, default_value = "utf8-bom")]
+    pub output_encoding: OutputEncoding,
 }
 
 /// `qingdan template`.

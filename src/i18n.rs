@@ -107,6 +107,24 @@ pub enum Msg {
 }
 
 impl Msg {
+    /// The raw cell text a message quotes (unreadable values, damaged codes), if any.
+    pub fn raw(&self) -> Option<&str> {
+        use Msg::*;
+        match self {
+            ValueUnreadable { raw, .. }
+            | DigitsLost { raw }
+            | ErrorCell { raw }
+            | DateInText { raw }
+            | CreditLength { raw, .. }
+            | CreditCharset { raw, .. }
+            | CreditCheck { raw, .. }
+            | DivisionMalformed { raw }
+            | CodeRepaired { raw, .. }
+            | BasicCodeLayout { raw, .. } => Some(raw),
+            _ => None,
+        }
+    }
+
     /// Renders the message in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
@@ -759,6 +777,22 @@ pub enum Failure {
     Workbook { detail: String },
     /// `--fail-on new` without `--baseline`.
     NeedsBaseline,
+    /// The output folder of `return` lies inside an input folder (the next round would read it).
+    OutputInsideInput { output: String, input: String },
+}
+
+/// What `qingdan return` wrote (printed on stderr).
+pub fn returned(lang: Lang, departments: usize, annotated: usize, dir: &str) -> String {
+    pick(
+        lang,
+        format!("已写出 {departments} 个部门的退回材料（{annotated} 个批注工作簿）和汇总.xlsx 到 {dir}"),
+        format!("wrote the returns of {departments} departments ({annotated} annotated workbooks) and 汇总.xlsx to {dir}"),
+    )
+}
+
+/// A file whose annotated copy could not be made (its problems are still listed).
+pub fn not_annotated(lang: Lang, file: &str, reason: &str) -> String {
+    pick(lang, format!("{file}：未能生成批注工作簿（{reason}），其问题已列入问题清单"), format!("{file}: no annotated copy ({reason}); its problems are in the list"))
 }
 
 impl Failure {
@@ -777,6 +811,11 @@ impl Failure {
                 pick(lang, format!("输出文件须为 .xlsx：{path}"), format!("the output must be an .xlsx file: {path}"))
             }
             Workbook { detail } => pick(lang, format!("无法生成工作簿：{detail}"), format!("cannot build the workbook: {detail}")),
+            OutputInsideInput { output, input } => pick(
+                lang,
+                format!("输出目录 {output} 位于输入目录 {input} 之内，下一轮检查会读到它：请换一个目录"),
+                format!("the output folder {output} lies inside the input folder {input}, where the next round would read it: choose another"),
+            ),
             NeedsBaseline => pick(
                 lang,
                 "--fail-on new 需要用 --baseline 指定上一轮的 JSON 报告".into(),

@@ -2,7 +2,9 @@
 //! Chinese definition of every field (header notes, input hints, 填写说明), dropdown choices,
 //! list validations that fall back to a hidden sheet range, and common cell formats.
 
+pub mod annotate;
 pub mod csvout;
+pub mod returns;
 pub mod sheets;
 
 use rust_xlsxwriter::{Color, DataValidation, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError};
@@ -252,6 +254,12 @@ impl ListSheet {
         ws.set_hidden(true);
         Ok(())
     }
+}
+
+/// The custom document property marking a workbook as written by qingdan (so that a later
+/// run does not read its own outputs as inputs): `qingdan` = `qingdan <version>`.
+pub fn output_properties() -> rust_xlsxwriter::DocProperties {
+    rust_xlsxwriter::DocProperties::new().set_custom_property("qingdan", concat!("qingdan ", env!("CARGO_PKG_VERSION")))
 }
 
 /// Turns a workbook error into a message for people in `lang` (use as `.map_err(xlsx_error(lang))`).
