@@ -98,7 +98,7 @@ pub fn load_baseline(path: &Path) -> Result<Vec<PastFinding>, String> {
                 f.jurisdiction.as_deref(),
                 f.item.as_deref(),
                 f.field.as_deref(),
-                [f.file.as_deref(), f.sheet.as_deref(), f.header.as_deref(), Some(f.message.as_str())],
+                [f.file.as_deref().map(file_name), f.sheet.as_deref(), f.header.as_deref(), Some(f.message.as_str())],
             );
             f.fingerprint = Some(numbered(&base, &mut seen));
         }
@@ -116,6 +116,12 @@ pub fn fnv(parts: &[&str]) -> String {
         }
     }
     format!("{h:016x}")
+}
+
+/// The last component of a path as reports show it: rounds are usually read from another
+/// folder (第二轮/…), so only the file's own name identifies it.
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 /// The key before repeats are numbered: rule, jurisdiction, item, field; for findings about
@@ -147,7 +153,7 @@ pub fn fingerprints(findings: &[Finding]) -> Vec<String> {
                 f.jurisdiction.as_deref(),
                 f.item.as_deref(),
                 f.field.map(|x| x.key()),
-                [f.location.file.as_deref(), f.location.sheet.as_deref(), f.location.header.as_deref(), message.as_deref()],
+                [f.location.file.as_deref().map(file_name), f.location.sheet.as_deref(), f.location.header.as_deref(), message.as_deref()],
             );
             numbered(&base, &mut seen)
         })

@@ -338,8 +338,23 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
             None => unplaced.push(k),
         }
     }
+    // A baseline is usually another folder (第一轮/…): its files are matched by the longest
+    // common tail of their paths with a file of this round.
+    let mut by_tail: HashMap<String, usize> = HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        let shown = display_path(f);
+        let parts: Vec<&str> = shown.split('/').collect();
+        for k in 0..parts.len() {
+            by_tail.entry(parts[k..].join("/")).or_insert(i);
+        }
+    }
+    let tail_of = |p: &str| {
+        let p = p.replace('\\', "/");
+        let parts: Vec<&str> = p.split('/').collect();
+        (0..parts.len()).find_map(|k| by_tail.get(&parts[k..].join("/")).copied())
+    };
     for (k, p) in report.fixed.iter().flatten().enumerate() {
-        match p.file.as_deref().and_then(|p| by_display.get(p)) {
+        match p.file.as_deref().and_then(tail_of) {
             Some(&i) => depts.get_mut(&folder_by_file[i]).map(|d| d.fixed.push(k)).unwrap_or_default(),
             None => unplaced_fixed.push(k),
         }
