@@ -355,7 +355,7 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
     };
     for (k, p) in report.fixed.iter().flatten().enumerate() {
         match p.file.as_deref().and_then(tail_of) {
-            Some(&i) => depts.get_mut(&folder_by_file[i]).map(|d| d.fixed.push(k)).unwrap_or_default(),
+            Some(i) => depts.get_mut(&folder_by_file[i]).map(|d| d.fixed.push(k)).unwrap_or_default(),
             None => unplaced_fixed.push(k),
         }
     }
