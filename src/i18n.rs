@@ -792,7 +792,11 @@ pub fn returned(lang: Lang, departments: usize, annotated: usize, dir: &str) -> 
 
 /// A file whose annotated copy could not be made (its problems are still listed).
 pub fn not_annotated(lang: Lang, file: &str, reason: &str) -> String {
-    pick(lang, format!("{file}：未能生成批注工作簿（{reason}），其问题已列入问题清单"), format!("{file}: no annotated copy ({reason}); its problems are in the list"))
+    pick(
+        lang,
+        format!("{file}：未能生成批注工作簿（{reason}），其问题已列入问题清单"),
+        format!("{file}: no annotated copy ({reason}); its problems are in the list"),
+    )
 }
 
 impl Failure {
@@ -814,7 +818,9 @@ impl Failure {
             OutputInsideInput { output, input } => pick(
                 lang,
                 format!("输出目录 {output} 位于输入目录 {input} 之内，下一轮检查会读到它：请换一个目录"),
-                format!("the output folder {output} lies inside the input folder {input}, where the next round would read it: choose another"),
+                format!(
+                    "the output folder {output} lies inside the input folder {input}, where the next round would read it: choose another"
+                ),
             ),
             NeedsBaseline => pick(
                 lang,

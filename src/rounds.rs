@@ -198,9 +198,7 @@ fn accepts(a: &Accept, f: &Finding) -> bool {
     }
     let item = a.item.trim();
     f.item.as_deref() == Some(item)
-        || f.names.as_deref().is_some_and(|n| {
-            [&n.impl_code, &n.basic_code, &n.name].iter().any(|v| v.as_deref() == Some(item))
-        })
+        || f.names.as_deref().is_some_and(|n| [&n.impl_code, &n.basic_code, &n.name].iter().any(|v| v.as_deref() == Some(item)))
 }
 
 /// Where findings about `qingdan.yaml` point.

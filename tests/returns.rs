@@ -168,7 +168,10 @@ fn elements(xml: &str, tag: &str) -> Vec<HashMap<String, String>> {
 
 /// The part a relationship file points at for `id` (or of `type` suffix).
 fn target(rels: &str, pred: impl Fn(&HashMap<String, String>) -> bool) -> Option<String> {
-    elements(rels, "Relationship").into_iter().find(|r| pred(r)).map(|r| r["Target"].trim_start_matches("/xl/").trim_start_matches("../").to_string())
+    elements(rels, "Relationship")
+        .into_iter()
+        .find(|r| pred(r))
+        .map(|r| r["Target"].trim_start_matches("/xl/").trim_start_matches("../").to_string())
 }
 
 /// Per sheet name: the cells with a note, and the cells with a fill, in an xlsx.
@@ -218,17 +221,12 @@ fn a1(row: u32, col: u32) -> String {
     format!("{}{row}", qingdan::model::provenance::column_letters(col))
 }
 
-fn col_index(letters: &str) -> u32 {
-    qingdan::model::provenance::column_index(letters).unwrap()
-}
-
 /// The column of the status title (检查结果) in a sheet of the copy.
 fn status_column(range: &calamine::Range<Data>) -> u32 {
-    let (r0, c0) = range.start().unwrap();
-    for (i, r) in range.rows().enumerate() {
+    let (_, c0) = range.start().unwrap();
+    for r in range.rows() {
         for (j, v) in r.iter().enumerate() {
-            if v.to_string() == "检查结果" {
-                let _ = i + r0 as usize;
+            if *v == "检查结果" {
                 return c0 + j as u32;
             }
         }
@@ -313,7 +311,6 @@ fn check_copy(copy: &Path, sheet: &str, source: &BTreeMap<(u32, u32), Data>, fil
     }
     // The list sheet has no notes.
     assert!(nf["问题清单"].0.is_empty());
-    let _ = col_index("A");
 }
 
 fn xlsx_cells(path: &Path, sheet: &str) -> BTreeMap<(u32, u32), Data> {
@@ -375,7 +372,8 @@ fn return_writes_annotated_copies_lists_and_ranking() {
         let headers: Vec<String> = list.rows().next().unwrap().iter().map(|d| d.to_string()).collect();
         assert_eq!(headers.first().map(String::as_str), Some("序号"));
         assert_eq!(headers.last().map(String::as_str), Some("处理情况"));
-        for h in ["文件", "工作表", "单元格", "事项名称", "实施编码", "要素", "原值", "问题", "修改建议", "级别", "规则"] {
+        for h in ["文件", "工作表", "单元格", "事项名称", "实施编码", "要素", "原值", "问题", "修改建议", "级别", "规则"]
+        {
             assert!(headers.iter().any(|x| x == h), "{dept}: {h}");
         }
         let csv = std::fs::read(out.join(dept).join("问题清单.csv")).unwrap();
@@ -386,7 +384,7 @@ fn return_writes_annotated_copies_lists_and_ranking() {
     // The unreadable fee's raw text is the 原值.
     let mut wb: Xlsx<_> = open_workbook(out.join("青山区民政局/问题清单.xlsx")).unwrap();
     let list = wb.worksheet_range("问题清单").unwrap();
-    assert!(list.rows().any(|r| r.iter().any(|d| d.to_string() == "看情况")), "原值 of the unreadable fee");
+    assert!(list.rows().any(|r| r.iter().any(|d| *d == "看情况")), "原值 of the unreadable fee");
 
     // 汇总: the 合计 row equals the JSON summary; the ranking is worst first.
     let mut wb: Xlsx<_> = open_workbook(out.join("汇总.xlsx")).unwrap();
@@ -394,7 +392,7 @@ fn return_writes_annotated_copies_lists_and_ranking() {
     let rows: Vec<Vec<Data>> = ranking.rows().map(|r| r.to_vec()).collect();
     let headers: Vec<String> = rows[0].iter().map(|d| d.to_string()).collect();
     let at = |h: &str| headers.iter().position(|x| x == h).unwrap();
-    let total = rows.iter().find(|r| r[1].to_string() == "合计").unwrap();
+    let total = rows.iter().find(|r| r[1] == "合计").unwrap();
     let num = |d: &Data| d.as_f64().unwrap() as u64;
     let s = &report["summary"];
     assert_eq!(num(&total[at("错误数")]), s["errors"].as_u64().unwrap());
@@ -405,7 +403,7 @@ fn return_writes_annotated_copies_lists_and_ranking() {
     let errors: Vec<u64> = depts.iter().map(|r| num(&r[at("错误数")])).collect();
     assert!(errors.windows(2).all(|w| w[0] >= w[1]), "worst first: {errors:?}");
     for (dept, n) in [("东河区住建局", &zj), ("青山区民政局", &mz), ("昆都仑区政务服务局", &zn)] {
-        let r = depts.iter().find(|r| r[1].to_string() == dept).unwrap();
+        let r = depts.iter().find(|r| r[1] == *dept).unwrap();
         let e = n.iter().filter(|f| f["severity"] == "error").count() as u64;
         assert_eq!(num(&r[at("错误数")]), e, "{dept}");
     }
@@ -448,7 +446,9 @@ fn second_round_classifies_fixed_new_and_persisting_under_row_insertion() {
     let (after, code) = check_json(&repo2, &["--baseline", baseline_arg, "--fail-on", "new"]);
     assert_eq!(code, 1, "a new error fails --fail-on new");
 
-    let zj = |r: &Value| -> Vec<Value> { findings(r).iter().filter(|f| f["file"].as_str().unwrap_or("").ends_with("实施清单.xlsx")).cloned().collect() };
+    let zj = |r: &Value| -> Vec<Value> {
+        findings(r).iter().filter(|f| f["file"].as_str().unwrap_or("").ends_with("实施清单.xlsx")).cloned().collect()
+    };
     let new: Vec<&Value> = findings(&after).iter().filter(|f| f["round"] == "new").collect();
     assert_eq!(new.len(), 1, "{new:#?}");
     assert!(new[0]["item"].as_str().unwrap().ends_with("001"));
@@ -464,7 +464,9 @@ fn second_round_classifies_fixed_new_and_persisting_under_row_insertion() {
     let p2 = prints(&after, "QD104", "004");
     assert_eq!(p1.len(), 1);
     assert_eq!(p1, p2);
-    let row_of = |r: &Value| zj(r).iter().find(|f| f["rule"] == "QD104" && f["item"].as_str().unwrap().ends_with("004")).unwrap()["row"].as_u64().unwrap();
+    let row_of = |r: &Value| {
+        zj(r).iter().find(|f| f["rule"] == "QD104" && f["item"].as_str().unwrap().ends_with("004")).unwrap()["row"].as_u64().unwrap()
+    };
     assert_eq!(row_of(&after), row_of(&before) + 2);
 
     // Against itself, nothing is new: --fail-on new passes although errors remain.
@@ -483,7 +485,10 @@ fn second_round_classifies_fixed_new_and_persisting_under_row_insertion() {
     let at = headers.iter().position(|h| h == "整改情况").unwrap();
     let classes: Vec<String> = list.rows().skip(1).map(|r| r[at].to_string()).collect();
     assert_eq!(classes.iter().filter(|c| *c == "新增").count(), 1);
-    assert_eq!(classes.iter().filter(|c| *c == "已整改").count(), fixed.iter().filter(|f| f["file"].as_str().unwrap_or("").ends_with("实施清单.xlsx")).count());
+    assert_eq!(
+        classes.iter().filter(|c| *c == "已整改").count(),
+        fixed.iter().filter(|f| f["file"].as_str().unwrap_or("").ends_with("实施清单.xlsx")).count()
+    );
     assert!(classes.iter().any(|c| c == "仍存在"));
 
     // SARIF uses the same fingerprints.
@@ -517,7 +522,11 @@ fn accepted_problems_are_listed_counted_and_expire() {
     let qd009: Vec<&Value> = findings(&report).iter().filter(|f| f["rule"] == "QD009").collect();
     assert_eq!(qd009.len(), 2, "one expired, one unmatched: {qd009:#?}");
     // The expired entry accepts nothing: its QD100 is an ordinary finding.
-    assert!(findings(&report).iter().any(|f| f["rule"] == "QD100" && f["item"].as_str().unwrap_or("").ends_with("003") && f["accepted"].is_null()));
+    assert!(
+        findings(&report)
+            .iter()
+            .any(|f| f["rule"] == "QD100" && f["item"].as_str().unwrap_or("").ends_with("003") && f["accepted"].is_null())
+    );
 }
 
 #[test]
@@ -526,7 +535,8 @@ fn ingest_csv_has_a_bom_or_is_gb18030() {
     let repo = build_repo(tmp.path(), &round1_rows());
     let out = qingdan().arg("ingest").arg(repo.join("东河区住建局")).args(["--format", "csv"]).output().unwrap();
     assert!(out.stdout.starts_with(b"\xEF\xBB\xBF"));
-    let out = qingdan().arg("ingest").arg(repo.join("东河区住建局")).args(["--format", "csv", "--output-encoding", "gb18030"]).output().unwrap();
+    let out =
+        qingdan().arg("ingest").arg(repo.join("东河区住建局")).args(["--format", "csv", "--output-encoding", "gb18030"]).output().unwrap();
     let (text, _, bad) = encoding_rs::GB18030.decode(&out.stdout);
     assert!(!bad && text.starts_with("事项名称"));
 }

@@ -37,9 +37,7 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
 /// accepted (with `new`: that is also new).
 pub fn failing(report: &Report, fail_on: FailOn) -> bool {
     let threshold = fail_on.severity();
-    report.marked().any(|(f, m)| {
-        f.severity >= threshold && m.accepted.is_none() && (fail_on != FailOn::New || m.round == Some(Round::New))
-    })
+    report.marked().any(|(f, m)| f.severity >= threshold && m.accepted.is_none() && (fail_on != FailOn::New || m.round == Some(Round::New)))
 }
 
 /// Reads and checks everything, returning the report every renderer consumes.

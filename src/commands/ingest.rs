@@ -65,7 +65,8 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
                     let target = dir.join(output_name(&t.file, t.sheet.as_deref(), args.format, &mut used));
                     crate::output::guard(&target, &inputs.files).map_err(|e| e.render(lang))?;
                     let items: Vec<&Item> = t.items.iter().collect();
-                    crate::output::write_atomic(&target, |w| write_catalog(w, args.format, args.output_encoding, &items)).map_err(|e| e.render(lang))?;
+                    crate::output::write_atomic(&target, |w| write_catalog(w, args.format, args.output_encoding, &items))
+                        .map_err(|e| e.render(lang))?;
                 }
             }
         }

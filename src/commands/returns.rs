@@ -14,8 +14,9 @@ pub fn run(args: &ReturnArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
         let input = p.canonicalize().unwrap_or_else(|_| p.clone());
         let out = out_abs.canonicalize().unwrap_or_else(|_| out_abs.clone());
         if out.starts_with(&input) {
-            return Err(Failure::OutputInsideInput { output: args.output.display().to_string(), input: p.display().to_string() }
-                .render(lang));
+            return Err(
+                Failure::OutputInsideInput { output: args.output.display().to_string(), input: p.display().to_string() }.render(lang)
+            );
         }
     }
     let check_args =

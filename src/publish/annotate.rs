@@ -158,7 +158,15 @@ impl Fills {
         let date = Format::new().set_num_format("yyyy-mm-dd");
         let by_colour = [ERROR_FILL, WARNING_FILL, INFO_FILL, ACCEPTED_FILL]
             .into_iter()
-            .map(|c| (c, (Format::new().set_background_color(Color::RGB(c)), Format::new().set_background_color(Color::RGB(c)).set_num_format("yyyy-mm-dd"))))
+            .map(|c| {
+                (
+                    c,
+                    (
+                        Format::new().set_background_color(Color::RGB(c)),
+                        Format::new().set_background_color(Color::RGB(c)).set_num_format("yyyy-mm-dd"),
+                    ),
+                )
+            })
             .collect();
         Fills { date, by_colour }
     }

@@ -110,23 +110,11 @@ struct Columns {
 }
 
 fn headers(lang: Lang, cols: Columns) -> Vec<&'static str> {
-    let mut h: Vec<&'static str> = [
-        "seq",
-        "file",
-        "sheet",
-        "cell",
-        "item_name",
-        "impl_code",
-        "element",
-        "value",
-        "problem",
-        "help",
-        "severity",
-        "rule",
-    ]
-    .iter()
-    .map(|k| word(lang, k))
-    .collect();
+    let mut h: Vec<&'static str> =
+        ["seq", "file", "sheet", "cell", "item_name", "impl_code", "element", "value", "problem", "help", "severity", "rule"]
+            .iter()
+            .map(|k| word(lang, k))
+            .collect();
     if cols.rounds {
         h.push(word(lang, "round"));
     }
@@ -372,8 +360,13 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
         let mut used_names = BTreeSet::new();
         for &i in &d.files {
             let display = display_path(&files[i]);
-            let own: Vec<Annotation<'_>> =
-                d.findings.iter().copied().filter(|&k| report.findings[k].location.file.as_deref() == Some(display.as_str())).map(annotation).collect();
+            let own: Vec<Annotation<'_>> = d
+                .findings
+                .iter()
+                .copied()
+                .filter(|&k| report.findings[k].location.file.as_deref() == Some(display.as_str()))
+                .map(annotation)
+                .collect();
             if own.is_empty() {
                 continue;
             }

@@ -140,7 +140,11 @@ pub fn render(report: &Report, lang: Lang) -> String {
             writeln!(out, "checked {} files, {} items: {} errors, {} warnings, {} infos", s.files, s.items, s.errors, s.warnings, s.infos);
     }
     if s.accepted > 0 {
-        let _ = writeln!(out, "{}", if lang == Lang::Zh { format!("另有 {} 条已认可", s.accepted) } else { format!("{} accepted", s.accepted) });
+        let _ = writeln!(
+            out,
+            "{}",
+            if lang == Lang::Zh { format!("另有 {} 条已认可", s.accepted) } else { format!("{} accepted", s.accepted) }
+        );
     }
     if let Some(r) = s.rounds {
         let _ = writeln!(

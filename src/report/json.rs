@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use super::Report;
 use crate::finding::Finding;
-use crate::rounds::Mark;
 use crate::i18n::Lang;
 use crate::model::provenance::column_letters;
+use crate::rounds::Mark;
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {

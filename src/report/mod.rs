@@ -7,8 +7,8 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
-use crate::consistency::Matrix;
 use crate::config::Accept;
+use crate::consistency::Matrix;
 use crate::finding::Finding;
 use crate::rounds::{Mark, PastFinding};
 

@@ -185,7 +185,13 @@ pub fn anchor(paths: &[PathBuf]) -> Option<String> {
     Some(display_path(first))
 }
 
-fn result(f: &Finding, mark: &crate::rounds::Mark, accept: Option<&crate::config::Accept>, lang: Lang, anchor: Option<&str>) -> SarifResult {
+fn result(
+    f: &Finding,
+    mark: &crate::rounds::Mark,
+    accept: Option<&crate::config::Accept>,
+    lang: Lang,
+    anchor: Option<&str>,
+) -> SarifResult {
     let rule_index = RULES.iter().position(|r| r.code == f.rule);
     let mut message = f.message.render(lang);
     let cell = f.location.cell_ref();
