@@ -78,6 +78,8 @@ pub struct PastFinding {
     pub item: Option<String>,
     /// Jurisdiction.
     pub jurisdiction: Option<String>,
+    /// The value shown then (reports that carry one).
+    pub value: Option<String>,
 }
 
 #[derive(Deserialize)]

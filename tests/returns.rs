@@ -540,3 +540,21 @@ fn ingest_csv_has_a_bom_or_is_gb18030() {
     let (text, _, bad) = encoding_rs::GB18030.decode(&out.stdout);
     assert!(!bad && text.starts_with("事项名称"));
 }
+
+#[test]
+fn second_round_problem_list_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_repo(&tmp.path().join("第一轮"), &round1_rows());
+    let mut rows = round1_rows();
+    rows[1][col(Field::AgencyCode)] = common::valid_value(Field::AgencyCode).unwrap().into();
+    rows.insert(
+        0,
+        row("11150202000000000X4000172012007", &[(Field::BasicCode, "000172012000"), (Field::OnlineDepth, "二级"), (Field::Visits, "1")]),
+    );
+    build_repo(&tmp.path().join("第二轮"), &rows);
+    let json = qingdan().current_dir(tmp.path()).args(["check", "第一轮/repo", "--format", "json"]).output().unwrap();
+    std::fs::write(tmp.path().join("第一轮.json"), &json.stdout).unwrap();
+    qingdan().current_dir(tmp.path()).args(["return", "第二轮/repo", "-o", "退回", "--baseline", "第一轮.json"]).assert().success();
+    let csv = std::fs::read(tmp.path().join("退回/东河区住建局/问题清单.csv")).unwrap();
+    insta::assert_snapshot!("return_list_round2", String::from_utf8(csv[3..].to_vec()).unwrap());
+}
