@@ -44,12 +44,12 @@ ONLY=${ONLY:-}
 [[ -z $ONLY ]] && : >"$RES/rows.tsv"
 touch "$RES/rows.tsv"
 
-gen() { # name items format
+gen() { # name items format [extra generate flags]
   local dir=$DATA/$1
   if [[ ! -f $dir/.done ]]; then
     rm -rf "$dir"
-    echo "generating $1 ($2 items, $3)" >&2
-    "$Q" generate --items "$2" --format "$3" --out "$dir" --seed 42 --defect-rate 0.05
+    echo "generating $1 ($2 items, $3 ${4:-})" >&2
+    "$Q" generate --items "$2" --format "$3" --out "$dir" --seed 42 --defect-rate 0.05 ${4:-}
     touch "$dir/.done"
   fi
 }
@@ -60,6 +60,11 @@ gen "csv$S" "$SMALL" csv
 gen "csv$L" "$LARGE" csv
 gen "gb$G" "$GB" gb18030
 gen "xlsx$X" "$XLSX" xlsx
+# The same catalogs as one list (a platform's export of every implementation item).
+gen "one-csv$S" "$SMALL" csv --one-file
+gen "one-csv$L" "$LARGE" csv --one-file
+gen "one-gb$G" "$GB" gb18030 --one-file
+gen "one-xlsx$X" "$XLSX" xlsx --one-file
 
 # measure LABEL RUNS FLOOR_LABEL COMMAND: median (hyperfine) and peak RSS (one /usr/bin/time -v run).
 measure() {
@@ -93,6 +98,10 @@ measure "floor-bytes-$L" $RUNS_LARGE - "$F bytes $DATA/csv$L"
 measure "floor-gb18030-$G" $RUNS_LARGE - "$F gb18030 $DATA/gb$G"
 measure "floor-xlsx-$X" $RUNS_SMALL - "$F xlsx $DATA/xlsx$X"
 measure "floor-export-$S" $RUNS_SMALL - "$F export $RES/floor-export.xlsx $DATA/csv$S"
+measure "floor-utf8-one-$S" $RUNS_SMALL - "$F utf8 $DATA/one-csv$S"
+measure "floor-utf8-one-$L" $RUNS_LARGE - "$F utf8 $DATA/one-csv$L"
+measure "floor-gb18030-one-$G" $RUNS_LARGE - "$F gb18030 $DATA/one-gb$G"
+measure "floor-xlsx-one-$X" $RUNS_SMALL - "$F xlsx $DATA/one-xlsx$X"
 
 measure "check-csv-$S" $RUNS_SMALL "floor-utf8-$S" "$Q check $DATA/csv$S --format json"
 measure "check-csv-$L" $RUNS_LARGE "floor-utf8-$L" "$Q check $DATA/csv$L --format json"
@@ -101,6 +110,13 @@ measure "check-xlsx-$X" $RUNS_SMALL "floor-xlsx-$X" "$Q check $DATA/xlsx$X --for
 measure "ingest-ndjson-$S" $RUNS_SMALL "floor-utf8-$S" "$Q ingest --format ndjson $DATA/csv$S"
 measure "ingest-ndjson-$L" $RUNS_LARGE "floor-utf8-$L" "$Q ingest --format ndjson $DATA/csv$L"
 measure "export-$S" $RUNS_SMALL "floor-export-$S" "$Q --quiet export $DATA/csv$S -o $RES/export.xlsx"
+# One file: the whole catalog in one list, with one and two threads.
+measure "check-one-csv-$S-j1" $RUNS_SMALL "floor-utf8-one-$S" "$Q -j 1 check $DATA/one-csv$S --format json"
+measure "check-one-csv-$S-j2" $RUNS_SMALL "floor-utf8-one-$S" "$Q -j 2 check $DATA/one-csv$S --format json"
+measure "check-one-csv-$L" $RUNS_LARGE "floor-utf8-one-$L" "$Q check $DATA/one-csv$L --format json"
+measure "check-one-gb18030-$G" $RUNS_LARGE "floor-gb18030-one-$G" "$Q check $DATA/one-gb$G --format json"
+measure "check-one-xlsx-$X" $RUNS_SMALL "floor-xlsx-one-$X" "$Q check $DATA/one-xlsx$X --format json"
+measure "check-csv-$S-j1" $RUNS_SMALL "floor-utf8-$S" "$Q -j 1 check $DATA/csv$S --format json"
 
 # Optional peers, only when installed.
 if need qsv; then

@@ -283,4 +283,8 @@ pub struct GenerateArgs {
     /// Random seed.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Write every implementation item into one list (a platform export) instead of one list per
+    /// jurisdiction.
+    #[arg(long)]
+    pub one_file: bool,
 }

@@ -616,6 +616,16 @@ pub fn generate(args: &GenerateArgs) -> Result<Stats, String> {
     let mut rng = SplitMix64::new(args.seed ^ 0x5DEE_CE66_D1CE_4E5B);
     let mut left = args.items;
     let mut cells: Vec<String> = vec![String::new(); Field::ALL.len()];
+    // One list for every jurisdiction (a platform export), or one list per jurisdiction.
+    let mut single = match args.one_file {
+        true => {
+            let mut sink = Sink::create(&args.out, "政务服务事项实施清单", args.format, "实施清单")?;
+            sink.row(&header)?;
+            stats.files += 1;
+            Some(sink)
+        }
+        false => None,
+    };
     for jur in jurisdictions() {
         if left == 0 {
             break;
@@ -624,10 +634,17 @@ pub fn generate(args: &GenerateArgs) -> Result<Stats, String> {
         if mine.is_empty() {
             continue;
         }
-        let stem = format!("{}_{}政务服务事项实施清单", jur.code, jur.full_name);
-        let mut sink = Sink::create(&args.out, &stem, args.format, "实施清单")?;
-        sink.row(&header)?;
-        stats.files += 1;
+        let mut own = match single {
+            Some(_) => None,
+            None => {
+                let stem = format!("{}_{}政务服务事项实施清单", jur.code, jur.full_name);
+                let mut sink = Sink::create(&args.out, &stem, args.format, "实施清单")?;
+                sink.row(&header)?;
+                stats.files += 1;
+                Some(sink)
+            }
+        };
+        let Some(sink) = own.as_mut().or(single.as_mut()) else { continue };
         let jsalt = jur.code.parse::<u64>().unwrap_or(0);
         let phone = format!("0472-{}", 5_100_000 + (jsalt % 899_999));
         for b in mine.iter().take(left) {
@@ -649,6 +666,11 @@ pub fn generate(args: &GenerateArgs) -> Result<Stats, String> {
             fill_row(&mut cells, b, &jur, &phone, jsalt, defect, &mut rng);
             sink.row(&cells)?;
         }
+        if let Some(sink) = own {
+            sink.finish()?;
+        }
+    }
+    if let Some(sink) = single {
         sink.finish()?;
     }
     Ok(stats)
@@ -841,12 +863,24 @@ mod tests {
     #[test]
     fn deterministic_and_sized() {
         let dir = tempfile::tempdir().unwrap();
-        let args = |out: PathBuf| GenerateArgs { items: 1500, format: GenerateFormat::Csv, out, defect_rate: 0.05, seed: 9 };
+        let args =
+            |out: PathBuf| GenerateArgs { items: 1500, format: GenerateFormat::Csv, out, defect_rate: 0.05, seed: 9, one_file: false };
         let a = generate(&args(dir.path().join("a"))).unwrap();
         let b = generate(&args(dir.path().join("b"))).unwrap();
         assert_eq!(a.items, 1500);
         assert_eq!(a.defects, b.defects);
         let read = |p: &Path| std::fs::read(p.join("150200000000_包头市政务服务事项实施清单.csv")).unwrap();
         assert_eq!(read(&dir.path().join("a")), read(&dir.path().join("b")));
+    }
+
+    #[test]
+    fn one_file_holds_every_item() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("one");
+        let args = GenerateArgs { items: 1500, format: GenerateFormat::Csv, out: out.clone(), defect_rate: 0.05, seed: 9, one_file: true };
+        let stats = generate(&args).unwrap();
+        assert_eq!((stats.items, stats.files), (1500, 1));
+        let text = std::fs::read_to_string(out.join("政务服务事项实施清单.csv")).unwrap();
+        assert_eq!(text.lines().count(), 1501, "header and one line per item");
     }
 }

@@ -136,6 +136,9 @@ impl HeaderDictionary {
 
     /// The item field a header names exactly: its folded form, or the same without bracketed
     /// notes and units (`法定办结时限（工作日）`).
+    ///
+    /// A bracketed note that itself names a field (four or more characters) says what the
+    /// column is: `事项编码（基本编码）` is the basic code.
     pub fn field(&self, header: &str) -> Option<Field> {
         let key = fold_header(header);
         if let Some(f) = self.item.get(&key) {
@@ -145,7 +148,9 @@ impl HeaderDictionary {
         if notes.is_empty() {
             return None;
         }
-        self.item.get(&fold_key(&outside)).copied()
+        let named_by_note =
+            notes.iter().map(|n| fold_key(n)).filter(|n| n.chars().count() >= MIN_TERM_CHARS).find_map(|n| self.item.get(&n).copied());
+        named_by_note.or_else(|| self.item.get(&fold_key(&outside)).copied())
     }
 
     /// The material field a header names exactly.
@@ -481,6 +486,8 @@ mod tests {
         assert_eq!(d.approximate("事项明称").map(|x| x.0), Some(Field::Name));
         assert_eq!(d.approximate("受理时限"), None, "near 受理时间 and 办理时限: ambiguous");
         assert_eq!(d.field("事项\n名称"), Some(Field::Name));
+        assert_eq!(d.field("事项编码（基本编码）"), Some(Field::BasicCode));
+        assert_eq!(d.field("申请材料（名称）"), Some(Field::Materials));
         assert_eq!(d.field("★事项名称【必填】"), Some(Field::Name));
         assert_eq!(header_unit("法定办结时限（天）", Field::StatutoryLimit), Some(LimitUnit::NaturalDay));
         assert_eq!(header_unit("承诺时限(工作日)", Field::PromisedLimit), Some(LimitUnit::WorkingDay));
@@ -491,5 +498,87 @@ mod tests {
     fn no_header() {
         let rows = vec![row(1, &["a", "b"]), row(2, &["c", "d"])];
         assert!(detect(&rows, &dict()).is_none());
+    }
+}
+
+#[cfg(test)]
+mod folding_properties {
+    //! Every header alias and every vocabulary form resolves to the same field or value in
+    //! whatever width, spacing, line breaks and required-markers a department writes it.
+
+    use super::*;
+    use crate::model::vocab::*;
+    use proptest::prelude::*;
+
+    /// A written variant of `s`: half-width brackets and punctuation turned full-width (or the
+    /// reverse), spaces or line breaks inserted between characters, and a marker around it.
+    fn variant(s: &str, widen: bool, breaks: &[usize], space: char, marker: usize) -> String {
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if breaks.contains(&i) && i > 0 {
+                out.push(space);
+            }
+            let c = match (widen, c) {
+                (true, '(') => '（',
+                (true, ')') => '）',
+                (true, ',') => '，',
+                (true, ':') => '：',
+                (true, c) if c.is_ascii_alphanumeric() => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+                (false, '（') => '(',
+                (false, '）') => ')',
+                (false, c) => c,
+                (_, c) => c,
+            };
+            out.push(c);
+        }
+        match marker {
+            1 => format!("*{out}"),
+            2 => format!("{out}（必填）"),
+            3 => format!("{out}："),
+            4 => format!("★{out}【必填项】"),
+            5 => format!(" {out} \n"),
+            _ => out,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_header_alias_in_any_spelling(
+            widen in any::<bool>(),
+            breaks in proptest::collection::vec(0usize..12, 0..3),
+            space in prop::sample::select(vec![' ', '\n', '\u{3000}', '\t']),
+            marker in 0usize..6,
+        ) {
+            let dict = HeaderDictionary::default();
+            for &f in Field::ALL {
+                for h in [f.label()].into_iter().chain(f.aliases().iter().copied()) {
+                    let v = variant(h, widen, &breaks, space, marker);
+                    prop_assert_eq!(dict.field(&v), Some(f), "{:?} from {:?}", v, h);
+                }
+            }
+        }
+
+        #[test]
+        fn every_vocabulary_form_in_any_spelling(
+            widen in any::<bool>(),
+            breaks in proptest::collection::vec(0usize..12, 0..3),
+            space in prop::sample::select(vec![' ', '\n', '\u{3000}']),
+        ) {
+            fn each<T: Copy + PartialEq + std::fmt::Debug>(forms: &[(&str, T)], parse: fn(&str) -> Option<T>, widen: bool, breaks: &[usize], space: char) -> Result<(), TestCaseError> {
+                for (form, value) in forms {
+                    let v = variant(form, widen, breaks, space, 0);
+                    prop_assert_eq!(parse(&v), Some(*value), "{:?} from {:?}", v, form);
+                }
+                Ok(())
+            }
+            each(ItemType::forms(), ItemType::parse, widen, &breaks, space)?;
+            each(Level::forms(), Level::parse, widen, &breaks, space)?;
+            each(AgencyNature::forms(), AgencyNature::parse, widen, &breaks, space)?;
+            each(ServiceObject::forms(), ServiceObject::parse, widen, &breaks, space)?;
+            each(SpecialProcedure::forms(), SpecialProcedure::parse, widen, &breaks, space)?;
+            each(CrossArea::forms(), CrossArea::parse, widen, &breaks, space)?;
+            each(MaterialSource::forms(), MaterialSource::parse, widen, &breaks, space)?;
+            each(MaterialForm::forms(), MaterialForm::parse, widen, &breaks, space)?;
+        }
     }
 }

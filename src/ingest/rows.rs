@@ -29,7 +29,7 @@ const NOTE_WORDS: &[&str] =
 const NOTE_OPENERS: &[&str] = &["本清单", "本表", "本目录", "此表", "以上", "上述", "以下", "如有疑问", "数据来源", "资料来源"];
 
 /// Words that open a total.
-const TOTAL_WORDS: &[&str] = &["合计", "总计", "共计", "小计", "累计", "总数", "总共", "共有"];
+const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "累计"];
 
 /// Labels of a sign-off, when a separator or the end follows them.
 const SIGN_OFF_LABELS: &[&str] = &[
@@ -89,8 +89,11 @@ pub fn non_item_text(text: &str) -> Option<SkipReason> {
     if t.chars().count() <= 40 && has_date(t) {
         return Some(SkipReason::SignOff);
     }
-    if TOTAL_WORDS.iter().any(|w| t.starts_with(w)) {
+    if TOTAL_WORDS.iter().any(|w| t.starts_with(w)) || counts_records(t) {
         return Some(SkipReason::Total);
+    }
+    if is_page_marker(t) {
+        return Some(SkipReason::Note);
     }
     if NOTE_OPENERS.iter().any(|w| t.starts_with(w)) {
         return Some(SkipReason::Note);
@@ -138,7 +141,10 @@ fn is_heading(t: &str) -> bool {
     }
     if let Some(rest) = t.strip_prefix('第') {
         let inner = rest.trim_start_matches(numerals);
-        return inner.len() < rest.len() && inner.starts_with(['部', '类', '章', '节', '篇']);
+        // `第一部分 行政许可`, `第二类：行政确认`; not `第一类医疗器械产品备案`.
+        let after = ["部分", "部", "类", "章", "节", "篇"].iter().find_map(|w| inner.strip_prefix(w));
+        return inner.len() < rest.len()
+            && after.is_some_and(|a| a.is_empty() || a.starts_with(|c: char| c.is_whitespace() || is_separator(c)));
     }
     false
 }
@@ -170,6 +176,27 @@ fn has_date(t: &str) -> bool {
         }
     }
     false
+}
+
+/// `共 6 条记录`, `共计12项`, `总共 3 个`: a count of what the table holds.
+fn counts_records(t: &str) -> bool {
+    let Some(rest) = ["共计", "共有", "总共", "总数", "共"].iter().find_map(|w| t.strip_prefix(w)) else { return false };
+    let rest = rest.trim_start().trim_start_matches([':', '：']).trim_start();
+    let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十百千".contains(c));
+    digits.len() < rest.len() && digits.trim_start().starts_with(['条', '项', '个', '件', '行', '类'])
+}
+
+/// A page marker left by printing or PDF conversion: `第 1 页，共 2 页`, `第3页/共9页`, `Page 2 of 5`.
+fn is_page_marker(t: &str) -> bool {
+    let k = fold_key(t);
+    if k.chars().count() > 20 {
+        return false;
+    }
+    let number = |s: &str| s.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十百".contains(c)).len() < s.len();
+    let paged = k.strip_prefix('第').is_some_and(|r| {
+        number(r) && r.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十百".contains(c)).starts_with('页')
+    });
+    paged || (k.starts_with("page") && k[4..].starts_with(|c: char| c.is_ascii_digit()))
 }
 
 fn is_separator(c: char) -> bool {
@@ -279,11 +306,30 @@ mod tests {
             ("土默特右旗政务服务中心  2024年5月", SkipReason::SignOff),
             ("2024年5月6日", SkipReason::SignOff),
             ("2024-05-06", SkipReason::SignOff),
+            ("共 6 条记录", SkipReason::Total),
+            ("共12项", SkipReason::Total),
+            ("共计：12项", SkipReason::Total),
+            ("总数 3 个", SkipReason::Total),
+            ("第 1 页，共 2 页", SkipReason::Note),
+            ("第3页/共9页", SkipReason::Note),
+            ("Page 2 of 5", SkipReason::Note),
         ] {
             assert_eq!(non_item_text(t), Some(r), "{t}");
         }
-        for t in ["注销登记", "说明书备案", "单位内部设立印刷厂登记", "电话亭设置许可", "审核转报", "日期证明"]
-        {
+        for t in [
+            "注销登记",
+            "说明书备案",
+            "单位内部设立印刷厂登记",
+            "电话亭设置许可",
+            "审核转报",
+            "日期证明",
+            "2024年度企业年报公示",
+            "GB 12345-2008 检验",
+            "共有产权住房申请",
+            "第一类医疗器械产品备案",
+            "页岩气开采许可",
+            "合并",
+        ] {
             assert_eq!(non_item_text(t), None, "{t}");
         }
     }
@@ -305,6 +351,8 @@ mod tests {
         assert_eq!(classify(&row(&["1", "某某许可", "", "", "行政许可"]), &ev()), None);
         assert_eq!(classify(&row(&["1", "", "000117002000", "", "行政许可"]), &ev()), None);
         assert_eq!(classify(&row(&["", "注销登记", "", ""]), &ev()), None);
+        assert_eq!(classify(&row(&["", "第一类医疗器械产品备案", "", ""]), &ev()), None);
+        assert_eq!(classify(&row(&["", "第二部分", "", ""]), &ev()), Some(SkipReason::Title));
         // No evidence: neither a name nor a code.
         assert_eq!(classify(&row(&["3", "", "", "", "行政许可", "某局"]), &ev()), Some(SkipReason::NoEvidence));
     }

@@ -46,6 +46,10 @@ macro_rules! vocab {
             /// Reads a value in any of its written forms: the folded term or an alias, the same
             /// without a bracketed note (`企业法人（含分支机构）`), or a long official form.
             pub fn parse(s: &str) -> Option<$name> {
+                // Keys are fixed points of the folding: a text that is a key needs no folding.
+                if let Some(v) = $name::lookup(s) {
+                    return Some(v);
+                }
                 let key = $crate::normalize::text::fold_key(s);
                 if let Some(v) = $name::lookup(&key) {
                     return Some(v);

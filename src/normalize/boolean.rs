@@ -5,6 +5,10 @@
 /// yes or no. Looked up by the folding key (so `是。`, `（是）`, `Ｙ` read), then by its leading
 /// word when a note follows it (`是（收费）`, `否，不收费`).
 pub fn parse_bool(s: &str) -> Option<bool> {
+    // A word as it stands needs no folding (the words are fixed points of the folding key).
+    if let Some(b) = bool_word(s) {
+        return Some(b);
+    }
     let key = crate::normalize::text::fold_key(s);
     if let Some(b) = bool_word(&key) {
         return Some(b);

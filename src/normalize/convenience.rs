@@ -38,7 +38,8 @@ pub fn parse_online_depth(s: &str) -> Option<u8> {
 /// Reads 到办事现场次数: `0`, `1次`, `零次`, `全程网办` (= 0).
 pub fn parse_visits(s: &str) -> Option<u32> {
     let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    if matches!(t.as_str(), "全程网办" | "零跑腿" | "不见面") {
+    if matches!(t.as_str(), "全程网办" | "零跑腿" | "不见面" | "不跑" | "零跑" | "不用跑" | "无需到现场" | "不需要到现场")
+    {
         return Some(0);
     }
     let t = t.trim_end_matches('次');

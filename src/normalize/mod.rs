@@ -212,9 +212,18 @@ fn apply_clean(item: &mut Item, field: Field, t: String) -> Option<ValueProblem>
 
 /// One part of a 服务对象 list: a term, or terms joined by 或 / 和 / 及 / 与 (`法人或其他组织`).
 fn service_objects(part: &str) -> Option<Vec<ServiceObject>> {
+    use ServiceObject::*;
     if let Some(v) = ServiceObject::parse(part) {
         return Some(vec![v]);
     }
+    // Contracted compounds: 企事业单位 is 企业 and 事业单位.
+    match text::fold_key(part).as_str() {
+        "企事业单位" | "企事业法人" => return Some(vec![Enterprise, PublicInstitution]),
+        "机关企事业单位" | "机关企事业法人" => return Some(vec![Government, Enterprise, PublicInstitution]),
+        "机关事业单位" => return Some(vec![Government, PublicInstitution]),
+        _ => {}
+    }
+    let part = part.replace("或者", "或").replace("以及", "及");
     let words: Vec<&str> = part.split(['或', '和', '及', '与']).filter(|w| !w.trim().is_empty()).collect();
     if words.len() < 2 {
         return None;
@@ -315,6 +324,12 @@ mod tests {
         assert_eq!(apply(&mut it, Field::Instant, &t("即办件")), None);
         assert_eq!(it.instant, Some(true));
         assert_eq!(apply(&mut it, Field::ServiceObject, &t("自然人^外星人")), Some(ValueProblem::PartlyUnreadable(vec!["外星人".into()])));
+        let mut so = Item::default();
+        assert_eq!(apply(&mut so, Field::ServiceObject, &t("公民、法人或者其他组织")), None);
+        assert_eq!(so.service_object, vec![ServiceObject::NaturalPerson, ServiceObject::Enterprise, ServiceObject::OtherOrganization]);
+        let mut so = Item::default();
+        assert_eq!(apply(&mut so, Field::ServiceObject, &t("企事业单位")), None);
+        assert_eq!(so.service_object, vec![ServiceObject::Enterprise, ServiceObject::PublicInstitution]);
         assert_eq!(it.service_object, vec![ServiceObject::NaturalPerson]);
         assert_eq!(apply(&mut it, Field::Name, &t("  ＡＢＣ证明　")), None);
         assert_eq!(it.name.as_deref(), Some("ABC证明"));

@@ -388,7 +388,10 @@ pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
 
 /// Whether a value says "none" (无, 没有, /, -, 不涉及 …).
 pub fn says_none(s: &str) -> bool {
-    // `/`, `-`, `——` fold to nothing.
+    // Long texts are never "none"; short ones are folded (`/`, `-`, `——` fold to nothing).
+    if s.len() > 48 {
+        return false;
+    }
     let k = fold_key(s);
     k.is_empty()
         || matches!(
