@@ -353,23 +353,19 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
     let fixed_all: Vec<PastFinding> = report.fixed.clone().unwrap_or_default();
     let mut written = Written::default();
     let list_name = word(lang, "problems_sheet");
+    let mut copies: Vec<Copy> = Vec::new();
     for d in depts.values() {
         if d.findings.is_empty() && d.fixed.is_empty() {
             continue;
         }
         written.departments += 1;
         let dir = opts.out.join(&d.folder);
-        // Annotated copies, one per file with findings.
+        // Annotated copies, one per file with findings: collected here, written below in parallel.
         let mut used_names = BTreeSet::new();
         for &i in &d.files {
             let display = display_path(&files[i]);
-            let own: Vec<Annotation<'_>> = d
-                .findings
-                .iter()
-                .copied()
-                .filter(|&k| report.findings[k].location.file.as_deref() == Some(display.as_str()))
-                .map(annotation)
-                .collect();
+            let own: Vec<usize> =
+                d.findings.iter().copied().filter(|&k| report.findings[k].location.file.as_deref() == Some(display.as_str())).collect();
             if own.is_empty() {
                 continue;
             }
@@ -381,26 +377,7 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
                 name = format!("{stem}-{ext}-批注.xlsx");
                 used_names.insert(name.clone());
             }
-            let mut wb = new_workbook();
-            let mut sheets = BTreeSet::new();
-            // The sheet names of the source are kept; the list takes another name if one is 问题清单.
-            let source_names = sheet_names(source);
-            for n in &source_names {
-                sheets.insert(n.to_lowercase());
-            }
-            let list = sheet_name(list_name, &mut sheets);
-            for n in &source_names {
-                sheets.remove(&n.to_lowercase());
-            }
-            let entries: Vec<Entry<'_>> = own.iter().map(|a| Entry::Now(*a)).collect();
-            list_sheet(&mut wb, &list, &entries, lang, cols).map_err(super::xlsx_error(lang))?;
-            match add_sheets(&mut wb, source, &own, &opts.limits, opts.input_encoding, lang, &mut sheets) {
-                Ok(()) => {
-                    save(&mut wb, &dir.join(&name), files, lang)?;
-                    written.annotated += 1;
-                }
-                Err(reason) => written.skipped.push((display, reason)),
-            }
+            copies.push(Copy { file: i, target: dir.join(&name), findings: own });
         }
         // The department's list: its findings, then what the baseline had and is fixed now.
         let mut entries: Vec<Entry<'_>> = d.findings.iter().map(|&k| Entry::Now(annotation(k))).collect();
@@ -412,6 +389,28 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
         crate::output::guard(&csv_target, files).map_err(|e| e.render(lang))?;
         crate::output::write_atomic(&csv_target, |w| list_csv(w, &entries, lang, cols, opts.csv)).map_err(|e| e.render(lang))?;
     }
+    // The copies: each file read again and written on a worker thread (files are independent).
+    let threads = crate::parallel::threads();
+    let mut failure: Option<String> = None;
+    crate::parallel::map_ordered(
+        &copies,
+        threads,
+        threads * 2,
+        |c| {
+            let own: Vec<Annotation<'_>> = c.findings.iter().map(|&k| annotation(k)).collect();
+            annotated_copy(&files[c.file], &c.target, &own, files, opts, cols)
+        },
+        |result| match result {
+            Ok(None) => written.annotated += 1,
+            Ok(Some(skipped)) => written.skipped.push(skipped),
+            Err(e) => {
+                failure.get_or_insert(e);
+            }
+        },
+    );
+    if let Some(e) = failure {
+        return Err(e);
+    }
     // 汇总.xlsx
     let mut wb = new_workbook();
     summary_sheet(&mut wb, report, &depts, files.len(), opts, cols).map_err(super::xlsx_error(lang))?;
@@ -422,6 +421,50 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
     }
     save(&mut wb, &opts.out.join(SUMMARY_FILE), files, lang)?;
     Ok(written)
+}
+
+/// One annotated copy to write.
+struct Copy {
+    /// The input file (index into `files`).
+    file: usize,
+    /// Where the copy goes.
+    target: PathBuf,
+    /// Its findings (indexes into the report).
+    findings: Vec<usize>,
+}
+
+/// Writes the annotated copy of `source` to `target`: the 问题清单 sheet, then the annotated
+/// sheets. `Ok(Some((file, reason)))` when the source cannot be read again (its findings are
+/// still in the lists); `Err` when the copy cannot be written.
+fn annotated_copy(
+    source: &Path,
+    target: &Path,
+    own: &[Annotation<'_>],
+    files: &[PathBuf],
+    opts: &ReturnOptions<'_>,
+    cols: Columns,
+) -> Result<Option<(String, String)>, String> {
+    let lang = opts.lang;
+    let mut wb = new_workbook();
+    let mut sheets = BTreeSet::new();
+    // The sheet names of the source are kept; the list takes another name if one is 问题清单.
+    let source_names = sheet_names(source);
+    for n in &source_names {
+        sheets.insert(n.to_lowercase());
+    }
+    let list = sheet_name(word(lang, "problems_sheet"), &mut sheets);
+    for n in &source_names {
+        sheets.remove(&n.to_lowercase());
+    }
+    let entries: Vec<Entry<'_>> = own.iter().map(|a| Entry::Now(*a)).collect();
+    list_sheet(&mut wb, &list, &entries, lang, cols).map_err(super::xlsx_error(lang))?;
+    match add_sheets(&mut wb, source, own, &opts.limits, opts.input_encoding, lang, &mut sheets) {
+        Ok(()) => {
+            save(&mut wb, target, files, lang)?;
+            Ok(None)
+        }
+        Err(reason) => Ok(Some((display_path(source), reason))),
+    }
 }
 
 /// The sheet names of a workbook (empty for CSV or an unreadable file).
