@@ -777,6 +777,8 @@ pub enum Failure {
     Workbook { detail: String },
     /// `--fail-on new` without `--baseline`.
     NeedsBaseline,
+    /// The baseline could not be read as a JSON report.
+    BadBaseline { path: String, detail: String },
     /// The output folder of `return` lies inside an input folder (the next round would read it).
     OutputInsideInput { output: String, input: String },
 }
@@ -821,6 +823,11 @@ impl Failure {
                 format!(
                     "the output folder {output} lies inside the input folder {input}, where the next round would read it: choose another"
                 ),
+            ),
+            BadBaseline { path, detail } => pick(
+                lang,
+                format!("无法读取基线 {path}（应为上一轮 check --format json 的输出）：{detail}"),
+                format!("cannot read the baseline {path} (expected the previous round's check --format json output): {detail}"),
             ),
             NeedsBaseline => pick(
                 lang,

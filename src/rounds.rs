@@ -87,10 +87,11 @@ struct PastReport {
     findings: Vec<PastFinding>,
 }
 
-/// Reads the JSON report of a previous round.
-pub fn load_baseline(path: &Path) -> Result<Vec<PastFinding>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let report: PastReport = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+/// Reads the JSON report of a previous round; the error is rendered in `lang`.
+pub fn load_baseline(path: &Path, lang: Lang) -> Result<Vec<PastFinding>, String> {
+    let fail = |detail: String| crate::i18n::Failure::BadBaseline { path: path.display().to_string(), detail }.render(lang);
+    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    let report: PastReport = serde_json::from_str(&text).map_err(|e| fail(e.to_string()))?;
     let mut findings = report.findings;
     let mut seen = HashMap::new();
     for f in &mut findings {

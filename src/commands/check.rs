@@ -132,7 +132,7 @@ pub fn build_report_keeping(
         sink.extend(compare_guides(&inputs, &codes));
     }
     sink.extend(cross);
-    let baseline = args.baseline.as_deref().map(crate::rounds::load_baseline).transpose()?;
+    let baseline = args.baseline.as_deref().map(|p| crate::rounds::load_baseline(p, lang)).transpose()?;
     let marked = crate::rounds::mark(
         sink.finish(),
         &inputs.config.accept,
