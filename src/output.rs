@@ -79,3 +79,31 @@ pub fn write_atomic(target: &Path, write: impl FnOnce(&mut OutputWriter<'_>) -> 
 pub fn write_bytes_atomic(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     write_atomic(target, |w| w.write_all(bytes))
 }
+
+/// [`guard`] for many targets against the same inputs: the inputs are resolved once (checking
+/// each of thousands of outputs against a thousand inputs one by one resolved every input
+/// path thousands of times).
+#[derive(Debug, Clone, Default)]
+pub struct InputGuard {
+    resolved: std::collections::HashSet<PathBuf>,
+    given: std::collections::HashSet<PathBuf>,
+}
+
+impl InputGuard {
+    /// A guard over `inputs`.
+    pub fn new(inputs: &[PathBuf]) -> InputGuard {
+        InputGuard {
+            resolved: inputs.iter().filter_map(|i| i.canonicalize().ok()).collect(),
+            given: inputs.iter().cloned().collect(),
+        }
+    }
+
+    /// Refuses a target that is (or resolves to) one of the inputs.
+    pub fn check(&self, target: &Path) -> Result<(), OutputError> {
+        let same = match target.canonicalize() {
+            Ok(t) => self.resolved.contains(&t),
+            Err(_) => self.given.contains(target),
+        };
+        if same { Err(OutputError::WouldOverwriteInput(target.to_path_buf())) } else { Ok(()) }
+    }
+}

@@ -320,12 +320,26 @@ fn xlsx_cells(path: &Path, sheet: &str) -> BTreeMap<(u32, u32), Data> {
 
 #[test]
 fn return_writes_annotated_copies_lists_and_ranking() {
+    return_writes_annotated_copies(None);
+}
+
+#[test]
+fn return_in_constant_memory_mode_writes_the_same() {
+    return_writes_annotated_copies(Some("0"));
+}
+
+/// The return test; `stream_above` sets QINGDAN_STREAM_ABOVE_BYTES (0: every copy streams).
+fn return_writes_annotated_copies(stream_above: Option<&str>) {
     let tmp = tempfile::tempdir().unwrap();
     let repo = build_repo(tmp.path(), &round1_rows());
     let (report, _) = check_json(&repo, &[]);
     let all = findings(&report);
     let out = tmp.path().join("退回");
-    qingdan().arg("return").arg(&repo).arg("-o").arg(&out).assert().success();
+    let mut cmd = qingdan();
+    if let Some(v) = stream_above {
+        cmd.env("QINGDAN_STREAM_ABOVE_BYTES", v);
+    }
+    cmd.arg("return").arg(&repo).arg("-o").arg(&out).assert().success();
 
     let of_file = |name: &str| -> Vec<&Value> { all.iter().filter(|f| f["file"].as_str().is_some_and(|p| p.ends_with(name))).collect() };
 

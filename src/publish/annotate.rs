@@ -5,9 +5,10 @@
 //! carrying a note with the rule, the message and the fix. Rows with findings get a status cell
 //! right of the data; findings about a whole row put their note there.
 //!
-//! No rule runs again: the findings come from the one check. Sheets without merged regions are
-//! written in constant-memory mode (rows go to a temporary file as they are written); sheets
-//! with merged regions are held in memory (merges may span rows written later). Column widths
+//! No rule runs again: the findings come from the one check. Sources over
+//! [`STREAM_ABOVE_BYTES`] are written in constant-memory mode (rows go to a temporary file as
+//! they are written), except sheets with merged regions, which are held in memory (merges may
+//! span rows written later); smaller sources are simply held in memory. Column widths
 //! are not exposed by calamine: they are fitted to the text.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,6 +25,9 @@ use crate::finding::{Finding, Severity};
 use crate::i18n::{Lang, word};
 use crate::ingest::csv::CsvEncoding;
 use crate::rounds::Mark;
+
+/// Sources larger than this are copied in constant-memory mode.
+pub const STREAM_ABOVE_BYTES: u64 = 8 << 20;
 
 /// One finding to show in the copy, with its mark and, when accepted, the reason.
 #[derive(Debug, Clone, Copy)]
@@ -358,6 +362,11 @@ pub fn add_sheets(
 ) -> Result<(), String> {
     let mut sheets = by_sheet(notes);
     let fills = Fills::new();
+    // Large sources are written in constant-memory mode (a temporary file per sheet); the many
+    // small departmental files are cheaper in memory.
+    // QINGDAN_STREAM_ABOVE_BYTES overrides the threshold (tests exercise both modes).
+    let above = std::env::var("QINGDAN_STREAM_ABOVE_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(STREAM_ABOVE_BYTES);
+    let stream = std::fs::metadata(source).map_or(true, |m| m.len() > above);
     let xlsx = |e: XlsxError| e.to_string();
     let mut format = crate::ingest::format_of(source);
     if format == Some(crate::ingest::Format::Workbook) {
@@ -401,7 +410,7 @@ pub fn add_sheets(
                     return;
                 }
                 if out.is_none() {
-                    match start_csv(wb, &held, notes.take().unwrap_or_default(), lang, &fills) {
+                    match start_csv(wb, stream, &held, notes.take().unwrap_or_default(), lang, &fills) {
                         Ok(o) => out = Some(o),
                         Err(e) => {
                             error = Some(e);
@@ -426,7 +435,7 @@ pub fn add_sheets(
         }
         let mut o = match out {
             Some(o) => o,
-            None => start_csv(wb, &held, notes.take().unwrap_or_default(), lang, &fills).map_err(xlsx)?,
+            None => start_csv(wb, stream, &held, notes.take().unwrap_or_default(), lang, &fills).map_err(xlsx)?,
         };
         for h in held.drain(..) {
             write_row(&mut o, h).map_err(xlsx)?;
@@ -445,7 +454,7 @@ pub fn add_sheets(
             let notes = sheets.remove(&Some(meta.name.clone())).unwrap_or_default();
             let mut reader = book.worksheet_cells_reader(&meta.name).map_err(|e| e.to_string())?;
             let width = reader.dimensions().end.1 + 1;
-            let mut out = SheetOut::new(new_sheet(wb, &merges)?, notes, width, lang, &fills);
+            let mut out = SheetOut::new(new_sheet(wb, stream, &merges)?, notes, width, lang, &fills);
             merge(&mut out.ws, &merges)?;
             while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
                 let (r, c) = cell.get_position();
@@ -469,7 +478,7 @@ pub fn add_sheets(
         let range = book.worksheet_range(&meta.name).map_err(|e| e.to_string())?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let width = range.end().map_or(0, |e| e.1 + 1);
-        let mut out = SheetOut::new(new_sheet(wb, &merges)?, notes, width, lang, &fills);
+        let mut out = SheetOut::new(new_sheet(wb, stream, &merges)?, notes, width, lang, &fills);
         merge(&mut out.ws, &merges)?;
         for (i, cells) in range.rows().enumerate() {
             for (j, d) in cells.iter().enumerate() {
@@ -487,18 +496,20 @@ pub fn add_sheets(
 /// regions: constant memory).
 fn start_csv<'a, 'n>(
     wb: &mut Workbook,
+    stream: bool,
     held: &[crate::ingest::table::Row],
     notes: SheetNotes<'n>,
     lang: Lang,
     fills: &'a Fills,
 ) -> Result<SheetOut<'a, 'n>, XlsxError> {
     let width = held.iter().map(|r| r.cells.len() as u32).max().unwrap_or(0);
-    Ok(SheetOut::new(wb.new_worksheet_with_constant_memory()?, notes, width, lang, fills))
+    let ws = if stream { wb.new_worksheet_with_constant_memory()? } else { Worksheet::new() };
+    Ok(SheetOut::new(ws, notes, width, lang, fills))
 }
 
-/// A constant-memory sheet unless there are merged regions.
-fn new_sheet(wb: &mut Workbook, merges: &[Dimensions]) -> Result<Worksheet, String> {
-    if merges.is_empty() { wb.new_worksheet_with_constant_memory().map_err(|e| e.to_string()) } else { Ok(Worksheet::new()) }
+/// A constant-memory sheet when `stream` (a large source) unless there are merged regions.
+fn new_sheet(wb: &mut Workbook, stream: bool, merges: &[Dimensions]) -> Result<Worksheet, String> {
+    if stream && merges.is_empty() { wb.new_worksheet_with_constant_memory().map_err(|e| e.to_string()) } else { Ok(Worksheet::new()) }
 }
 
 /// Reproduces merged regions (before any cell is written, so values land in them).

@@ -200,10 +200,12 @@ fn entry_cells(e: &Entry<'_>, lang: Lang, cols: Columns) -> Vec<String> {
     v
 }
 
-/// Writes a list sheet (constant memory): header row, then one row per entry, numbered.
+/// Writes a list sheet (constant memory when long): header row, then one row per entry, numbered.
 fn list_sheet(wb: &mut Workbook, name: &str, entries: &[Entry<'_>], lang: Lang, cols: Columns) -> Result<(), XlsxError> {
     let headers = headers(lang, cols);
-    let mut ws = wb.new_worksheet_with_constant_memory()?;
+    // Constant memory only for long lists: a temporary file per sheet costs more than it saves
+    // for a department's few hundred rows.
+    let mut ws = if entries.len() > 50_000 { wb.new_worksheet_with_constant_memory()? } else { rust_xlsxwriter::Worksheet::new() };
     ws.set_name(name)?;
     let head = header_format();
     let wrap = Format::new().set_text_wrap();
@@ -250,8 +252,8 @@ fn new_workbook() -> Workbook {
     wb
 }
 
-fn save(wb: &mut Workbook, target: &Path, inputs: &[PathBuf], lang: Lang) -> Result<(), String> {
-    crate::output::guard(target, inputs).map_err(|e| e.render(lang))?;
+fn save(wb: &mut Workbook, target: &Path, inputs: &crate::output::InputGuard, lang: Lang) -> Result<(), String> {
+    inputs.check(target).map_err(|e| e.render(lang))?;
     crate::output::write_atomic(target, |w| wb.save_to_writer(w).map_err(|e| std::io::Error::other(super::xlsx_error(lang)(e))))
         .map_err(|e| e.render(lang))
 }
@@ -312,13 +314,15 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
         accepted: report.accept_of(&report.marks[k]).map(|a| a.reason.as_str()),
     };
     // Departments by folder, input files by the name reports give them.
+    let guard = crate::output::InputGuard::new(files);
+    let shown: Vec<String> = files.iter().map(|f| display_path(f)).collect();
     let mut depts: BTreeMap<PathBuf, Dept> = BTreeMap::new();
     let mut by_display: HashMap<String, usize> = HashMap::new();
     for (i, f) in files.iter().enumerate() {
         let folder = folder_of(f, opts.roots);
         let d = depts.entry(folder.clone()).or_insert_with(|| Dept { folder, ..Default::default() });
         d.files.push(i);
-        by_display.insert(display_path(f), i);
+        by_display.insert(shown[i].clone(), i);
     }
     let folder_by_file: Vec<PathBuf> = files.iter().map(|f| folder_of(f, opts.roots)).collect();
     let mut unplaced: Vec<usize> = Vec::new();
@@ -332,8 +336,7 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
     // A baseline is usually another folder (第一轮/…): its files are matched by the longest
     // common tail of their paths with a file of this round.
     let mut by_tail: HashMap<String, usize> = HashMap::new();
-    for (i, f) in files.iter().enumerate() {
-        let shown = display_path(f);
+    for (i, shown) in shown.iter().enumerate() {
         let parts: Vec<&str> = shown.split('/').collect();
         for k in 0..parts.len() {
             by_tail.entry(parts[k..].join("/")).or_insert(i);
@@ -363,7 +366,7 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
         // Annotated copies, one per file with findings: collected here, written below in parallel.
         let mut used_names = BTreeSet::new();
         for &i in &d.files {
-            let display = display_path(&files[i]);
+            let display = &shown[i];
             let own: Vec<usize> =
                 d.findings.iter().copied().filter(|&k| report.findings[k].location.file.as_deref() == Some(display.as_str())).collect();
             if own.is_empty() {
@@ -384,9 +387,9 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
         entries.extend(d.fixed.iter().map(|&k| Entry::Past(&fixed_all[k])));
         let mut wb = new_workbook();
         list_sheet(&mut wb, list_name, &entries, lang, cols).map_err(super::xlsx_error(lang))?;
-        save(&mut wb, &dir.join(format!("{LIST_STEM}.xlsx")), files, lang)?;
+        save(&mut wb, &dir.join(format!("{LIST_STEM}.xlsx")), &guard, lang)?;
         let csv_target = dir.join(format!("{LIST_STEM}.csv"));
-        crate::output::guard(&csv_target, files).map_err(|e| e.render(lang))?;
+        guard.check(&csv_target).map_err(|e| e.render(lang))?;
         crate::output::write_atomic(&csv_target, |w| list_csv(w, &entries, lang, cols, opts.csv)).map_err(|e| e.render(lang))?;
     }
     // The copies: each file read again and written on a worker thread (files are independent).
@@ -398,7 +401,7 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
         threads * 2,
         |c| {
             let own: Vec<Annotation<'_>> = c.findings.iter().map(|&k| annotation(k)).collect();
-            annotated_copy(&files[c.file], &c.target, &own, files, opts, cols)
+            annotated_copy(&files[c.file], &c.target, &own, &guard, opts, cols)
         },
         |result| match result {
             Ok(None) => written.annotated += 1,
@@ -419,7 +422,7 @@ pub fn write(report: &Report, files: &[PathBuf], opts: &ReturnOptions<'_>) -> Re
         entries.extend(unplaced_fixed.iter().map(|&k| Entry::Past(&fixed_all[k])));
         list_sheet(&mut wb, word(lang, "unplaced_sheet"), &entries, lang, cols).map_err(super::xlsx_error(lang))?;
     }
-    save(&mut wb, &opts.out.join(SUMMARY_FILE), files, lang)?;
+    save(&mut wb, &opts.out.join(SUMMARY_FILE), &guard, lang)?;
     Ok(written)
 }
 
@@ -440,7 +443,7 @@ fn annotated_copy(
     source: &Path,
     target: &Path,
     own: &[Annotation<'_>],
-    files: &[PathBuf],
+    guard: &crate::output::InputGuard,
     opts: &ReturnOptions<'_>,
     cols: Columns,
 ) -> Result<Option<(String, String)>, String> {
@@ -460,7 +463,7 @@ fn annotated_copy(
     list_sheet(&mut wb, &list, &entries, lang, cols).map_err(super::xlsx_error(lang))?;
     match add_sheets(&mut wb, source, own, &opts.limits, opts.input_encoding, lang, &mut sheets) {
         Ok(()) => {
-            save(&mut wb, target, files, lang)?;
+            save(&mut wb, target, guard, lang)?;
             Ok(None)
         }
         Err(reason) => Ok(Some((display_path(source), reason))),
