@@ -40,5 +40,6 @@ pub fn run(args: &ReturnArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
     if !quiet {
         eprintln!("{}", crate::i18n::returned(lang, written.departments, written.annotated, &args.output.display().to_string()));
     }
-    Ok(crate::EXIT_OK)
+    // As check: nothing readable at all is a failure.
+    Ok(if report.summary.tables == 0 { crate::EXIT_FAILURE } else { crate::EXIT_OK })
 }
