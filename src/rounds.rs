@@ -9,7 +9,7 @@
 //!
 //! `accept:` entries of `qingdan.yaml` mark matching findings as accepted: still listed and
 //! counted, but they no longer fail a check. An entry past its `until` date, or matching
-//! nothing, is itself reported (QD009).
+//! nothing, is itself reported (QD030).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -213,7 +213,7 @@ fn config_location(root: Option<&Path>) -> Location {
 /// Findings, sorted, with their marks; and the baseline's findings no longer found.
 #[derive(Debug, Clone, Default)]
 pub struct Marked {
-    /// The findings in report order (QD009 findings about `accept:` entries included).
+    /// The findings in report order (QD030 findings about `accept:` entries included).
     pub findings: Vec<Finding>,
     /// One mark per finding.
     pub marks: Vec<Mark>,
@@ -221,7 +221,7 @@ pub struct Marked {
     pub fixed: Option<Vec<PastFinding>>,
 }
 
-/// Applies `accept:` entries (valid on `today`) and the baseline to sorted findings. QD009
+/// Applies `accept:` entries (valid on `today`) and the baseline to sorted findings. QD030
 /// findings for expired and unmatched entries go through `policy` and the sort again.
 pub fn mark(
     findings: Vec<Finding>,
@@ -255,7 +255,7 @@ pub fn mark(
             let mut sink = Sink::new(policy.clone());
             sink.extend(findings);
             for m in extra {
-                let mut f = Finding::at_file("QD009", "", None, m);
+                let mut f = Finding::at_file("QD030", "", None, m);
                 f.location = config_location(config_root);
                 sink.push(f);
             }
@@ -331,7 +331,7 @@ mod tests {
         let accept = vec![entry("000172011000", Some("2027-06-30")), entry("nothing", None), entry("X", Some("2020-01-01"))];
         let m = mark(vec![finding(3, "X")], &accept, None, "2026-11-29", None, &Policy::default());
         let rules: Vec<&str> = m.findings.iter().map(|f| f.rule).collect();
-        assert_eq!(rules.iter().filter(|r| **r == "QD009").count(), 2);
+        assert_eq!(rules.iter().filter(|r| **r == "QD030").count(), 2);
         let i = m.findings.iter().position(|f| f.rule == "QD100").unwrap();
         assert_eq!(m.marks[i].accepted, Some(0));
     }

@@ -533,7 +533,7 @@ fn accepted_problems_are_listed_counted_and_expire() {
     let s = &report["summary"];
     assert_eq!(s["accepted"], 1);
     assert_eq!(s["errors"].as_u64().unwrap() + 1, plain["summary"]["errors"].as_u64().unwrap());
-    let qd009: Vec<&Value> = findings(&report).iter().filter(|f| f["rule"] == "QD009").collect();
+    let qd009: Vec<&Value> = findings(&report).iter().filter(|f| f["rule"] == "QD030").collect();
     assert_eq!(qd009.len(), 2, "one expired, one unmatched: {qd009:#?}");
     // The expired entry accepts nothing: its QD100 is an ordinary finding.
     assert!(

@@ -164,21 +164,6 @@ pub static RULES: &[RuleMeta] = &[
         help: ("如果此行确是事项，请补填事项名称或编码", "if the row is an item, fill in its name or code"),
     },
     RuleMeta {
-        code: "QD009",
-        name: "accept-entry-unused",
-        severity: Warning,
-        stage: Consistency,
-        summary: ("认可条目已过期或未匹配任何问题", "an accepted-problem entry has expired or matches nothing"),
-        doc: (
-            "qingdan.yaml 的 accept 条目把问题列为“已认可”。条目过了 until 日期后不再生效，对应问题恢复为普通问题；条目不匹配任何问题时（问题已整改或条目写错）也报告，以免认可清单失效后无人清理。",
-            "Entries under accept in qingdan.yaml list problems as accepted. Past its until date an entry no longer applies and its problems count again; an entry matching no problem (fixed, or mistyped) is reported too, so the list cannot rot.",
-        ),
-        help: (
-            "删除该条目，或核实规则、事项编码、区划代码后更新条目及其 until 日期",
-            "remove the entry, or check its rule, item and jurisdiction and update it and its until date",
-        ),
-    },
-    RuleMeta {
         code: "QD010",
         name: "unreadable-value",
         severity: Error,
@@ -264,6 +249,21 @@ pub static RULES: &[RuleMeta] = &[
             "Every item is validated against schemas/item.schema.json (JSON Schema 2020-12), e.g. a name of at most 200 characters.",
         ),
         help: ("按 qingdan schema 输出的模式修改该要素", "change the element to satisfy the schema printed by qingdan schema"),
+    },
+    RuleMeta {
+        code: "QD030",
+        name: "accept-entry-unused",
+        severity: Warning,
+        stage: Consistency,
+        summary: ("认可条目已过期或未匹配任何问题", "an accepted-problem entry has expired or matches nothing"),
+        doc: (
+            "qingdan.yaml 的 accept 条目把问题列为“已认可”。条目过了 until 日期后不再生效，对应问题恢复为普通问题；条目不匹配任何问题时（问题已整改或条目写错）也报告，以免认可清单失效后无人清理。",
+            "Entries under accept in qingdan.yaml list problems as accepted. Past its until date an entry no longer applies and its problems count again; an entry matching no problem (fixed, or mistyped) is reported too, so the list cannot rot.",
+        ),
+        help: (
+            "删除该条目，或核实规则、事项编码、区划代码后更新条目及其 until 日期",
+            "remove the entry, or check its rule, item and jurisdiction and update it and its until date",
+        ),
     },
     RuleMeta {
         code: "QD100",
