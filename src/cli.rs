@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::finding::Severity;
 use crate::i18n::Lang;
@@ -17,11 +17,11 @@ pub struct Cli {
     /// Language of messages: zh (简体中文, default) or en.
     #[arg(long, global = true, value_enum, default_value = "zh")]
     pub lang: Lang,
-    /// Config file (default: qingdan.yaml found in the first PATH directory or the current directory).
+    /// Config file (default: the nearest qingdan.yaml above the first PATH, else above the current directory).
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
-    /// Never show a progress bar.
-    #[arg(long, global = true)]
+    /// Quieter: no progress bar; `check`'s report for people leaves info findings out (counted in the summary).
+    #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
     /// Worker threads for reading files (default: the number of cores, or QINGDAN_THREADS).
     #[arg(short = 'j', long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -40,7 +40,7 @@ pub enum Command {
     Check(CheckArgs),
     /// 比较两个版本的清单 (what changed between two versions).
     Diff(DiffArgs),
-    /// 统计便利化指标并对照目标 (indicators against the seed's targets).
+    /// 统计便利化指标并对照目标 (convenience indicators against the plan's targets).
     Stats(StatsArgs),
     /// 导出发布用工作簿 (the publication workbook).
     Export(ExportArgs),
@@ -48,6 +48,8 @@ pub enum Command {
     Return(ReturnArgs),
     /// 生成空白填报模板 (a blank departmental template).
     Template(TemplateArgs),
+    /// 生成给领导看的 HTML 报告 (a self-contained HTML report).
+    Report(ReportArgs),
     /// 显示规则说明 (a rule's documentation).
     Explain {
         /// Rule code (QD101) or name (credit-code).
@@ -55,8 +57,12 @@ pub enum Command {
     },
     /// 列出全部规则 (list the rules).
     Rules,
-    /// 输出事项的 JSON Schema (print the item schema).
-    Schema,
+    /// 输出事项（或 --report：检查报告）的 JSON Schema (print the item or report schema).
+    Schema {
+        /// The schema of `check --format json` instead of the item's.
+        #[arg(long)]
+        report: bool,
+    },
     /// Generate a synthetic four-level catalog (for benchmarks and tests).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -142,6 +148,15 @@ pub struct CheckArgs {
     /// baseline's others listed as 已整改.
     #[arg(long, value_name = "PREVIOUS.json")]
     pub baseline: Option<PathBuf>,
+    /// Only these rules: codes or code prefixes, comma-separated (`--select QD1,QD201`).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Not these rules: codes or code prefixes, comma-separated (`--ignore QD003`).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Counts per rule and per file instead of each finding (human format).
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 /// Thresholds for `--fail-on`.
@@ -191,6 +206,9 @@ pub struct DiffArgs {
     /// Output file (required for xlsx).
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// Also report changes of separators only (line breaks vs ；) in list-like fields.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Output formats of `stats`.
@@ -213,6 +231,10 @@ pub struct StatsArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: StatsFormat,
+    /// Human format: every scope in full (numerators, denominators, targets, counts) instead of
+    /// one compact table.
+    #[arg(long)]
+    pub long: bool,
 }
 
 /// `qingdan export`.
@@ -241,6 +263,17 @@ pub struct ReturnArgs {
     /// Encoding of the CSV problem lists (`--encoding` names the input's).
     #[arg(long, value_enum, default_value = "utf8-bom")]
     pub output_encoding: OutputEncoding,
+}
+
+/// `qingdan report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The HTML file to write.
+    #[arg(long, short = 'o', required = true)]
+    pub output: PathBuf,
 }
 
 /// `qingdan template`.
@@ -287,4 +320,72 @@ pub struct GenerateArgs {
     /// jurisdiction.
     #[arg(long)]
     pub one_file: bool,
+}
+
+/// Parses the command line, with clap's headings, flags and the options' help in the language
+/// asked for (`--lang`, Chinese by default); a parse error keeps clap's text and adds a line in
+/// that language saying what is wrong. Exits on `--help`, `--version` and errors (status 2).
+pub fn parse() -> Cli {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = lang_in(&args);
+    let mut cmd = Cli::command();
+    if lang == Lang::Zh {
+        cmd = localize(cmd);
+    }
+    match cmd.try_get_matches_from_mut(&args).and_then(|m| Cli::from_arg_matches(&m)) {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind as K;
+            if matches!(e.kind(), K::DisplayHelp | K::DisplayVersion) {
+                e.exit();
+            }
+            let _ = e.print();
+            if let Some(hint) = crate::i18n::parse_error_hint(e.kind(), lang) {
+                eprintln!("{hint}");
+            }
+            std::process::exit(crate::EXIT_FAILURE);
+        }
+    }
+}
+
+/// The language asked for on the command line (`--lang en`, `--lang=en`), before parsing.
+fn lang_in(args: &[std::ffi::OsString]) -> Lang {
+    let mut it = args.iter().map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        let value = match a.strip_prefix("--lang") {
+            Some("") => it.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        if value.as_deref() == Some("en") {
+            return Lang::En;
+        }
+    }
+    Lang::Zh
+}
+
+/// Chinese headings, help and version flags, and option help from the message catalog, on a
+/// command and its subcommands.
+fn localize(cmd: clap::Command) -> clap::Command {
+    let cmd = if cmd.get_name() == "qingdan" {
+        cmd.disable_version_flag(true).arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("显示版本"))
+    } else {
+        cmd
+    };
+    let cmd = cmd
+        .help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("显示帮助").global(true))
+        .mut_args(|a| {
+            let a = match crate::i18n::arg_help(a.get_id().as_str()) {
+                Some(h) => a.help(h).long_help(None::<&str>),
+                None => a,
+            };
+            if a.is_positional() { a.help_heading("参数") } else { a.help_heading("选项") }
+        });
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    names.iter().fold(cmd, |cmd, name| cmd.mut_subcommand(name, localize))
 }

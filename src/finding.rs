@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::i18n::Msg;
 use crate::model::field::Field;
-use crate::model::item::Item;
 
 /// How severe a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
@@ -50,7 +49,7 @@ pub struct Location {
 
 impl Location {
     /// The location of a field's cell in an item, falling back to the item's row.
-    pub fn of_field(item: &Item, field: Option<Field>) -> Location {
+    pub fn of_field(item: &crate::model::item::Item, field: Option<Field>) -> Location {
         Location::of_provenance(&item.provenance, field)
     }
 
@@ -68,7 +67,33 @@ impl Location {
         Location { file: Some(file.into()), ..Default::default() }
     }
 
-    /// `表1!F12`, `表1!12`, or the empty string.
+    /// Where this points, for people: `表1!F12` for a cell, `表1 第4行` (`表1 row 4`) for a row,
+    /// `表1` for a sheet; the empty string for a whole file.
+    pub fn cell_in(&self, lang: crate::i18n::Lang) -> String {
+        match (self.row, self.column) {
+            (Some(row), None) => {
+                let row = crate::i18n::row_label(row, lang);
+                match &self.sheet {
+                    Some(s) => format!("{s} {row}"),
+                    None => row,
+                }
+            }
+            _ => self.cell_ref(),
+        }
+    }
+
+    /// `file 表1!F12` (see [`Self::cell_in`]), or whichever part is known.
+    pub fn place(&self, lang: crate::i18n::Lang) -> String {
+        let file = self.file.as_deref().unwrap_or("");
+        let cell = self.cell_in(lang);
+        match (file.is_empty(), cell.is_empty()) {
+            (false, false) => format!("{file} {cell}"),
+            (false, true) => file.to_string(),
+            (true, _) => cell,
+        }
+    }
+
+    /// `表1!F12`, `表1!12`, or the empty string (machine formats).
     pub fn cell_ref(&self) -> String {
         let col = self.column.map(crate::model::provenance::column_letters).unwrap_or_default();
         let row = self.row.map(|r| r.to_string()).unwrap_or_default();
@@ -118,7 +143,7 @@ pub struct ItemNames {
 
 impl ItemNames {
     /// The names of `item`, or `None` when it has neither name nor code.
-    pub fn of(item: &Item) -> Option<Box<ItemNames>> {
+    pub fn of(item: &crate::model::item::Item) -> Option<Box<ItemNames>> {
         (item.name.is_some() || item.basic_code.is_some() || item.impl_code.is_some()).then(|| {
             Box::new(ItemNames { name: item.name.clone(), basic_code: item.basic_code.clone(), impl_code: item.impl_code.clone() })
         })
@@ -126,45 +151,14 @@ impl ItemNames {
 }
 
 impl Finding {
-    /// A finding about an item's field (its cell when known).
-    pub fn at_item(rule: &'static str, item: &Item, field: Option<Field>, message: Msg) -> Finding {
-        Finding {
-            rule,
-            severity: crate::rules::registry::default_severity(rule),
-            field,
-            message,
-            location: Location::of_field(item, field),
-            item: item.label().map(str::to_string),
-            jurisdiction: item.division_code.clone(),
-            value: field.and_then(|f| item.display(f)).map(|v| truncate(&v, 300)),
-            names: ItemNames::of(item),
-        }
-    }
-
-    /// A finding about a whole file (unreadable, no header).
-    pub fn at_file(rule: &'static str, file: &str, sheet: Option<&str>, message: Msg) -> Finding {
-        let mut location = Location::file(file);
-        location.sheet = sheet.map(Into::into);
-        Finding {
-            rule,
-            severity: crate::rules::registry::default_severity(rule),
-            field: None,
-            message,
-            location,
-            item: None,
-            jurisdiction: None,
-            value: None,
-            names: None,
-        }
-    }
-
     /// The value to show under the cell reference, if any.
     pub fn value_shown(&self) -> Option<&str> {
-        self.value.as_deref().filter(|v| !v.is_empty())
+        self.value.as_deref().or_else(|| self.message.raw()).filter(|v| !v.is_empty())
     }
 }
 
-fn truncate(s: &str, max: usize) -> String {
+/// `s` cut to `max` characters, with an ellipsis when cut.
+pub(crate) fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max).collect::<String>()) }
 }
 
@@ -173,11 +167,18 @@ fn truncate(s: &str, max: usize) -> String {
 pub struct Policy {
     /// Per-rule override; `None` switches the rule off.
     pub overrides: BTreeMap<String, Option<Severity>>,
+    /// `--select`: when not empty, only codes starting with one of these run.
+    pub select: Vec<String>,
+    /// `--ignore`: codes starting with one of these do not run.
+    pub ignore: Vec<String>,
 }
 
 impl Policy {
     /// Applies the policy: drops switched-off rules, sets overridden severities.
     pub fn apply(&self, mut f: Finding) -> Option<Finding> {
+        if !self.selected(f.rule) {
+            return None;
+        }
         match self.overrides.get(f.rule) {
             Some(None) => None,
             Some(Some(s)) => {
@@ -190,7 +191,13 @@ impl Policy {
 
     /// Whether a rule is switched off (so it need not run at all).
     pub fn is_off(&self, rule: &str) -> bool {
-        matches!(self.overrides.get(rule), Some(None))
+        !self.selected(rule) || matches!(self.overrides.get(rule), Some(None))
+    }
+
+    /// Whether `--select` and `--ignore` let the rule run.
+    fn selected(&self, rule: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|p| rule.starts_with(p.as_str())))
+            && !self.ignore.iter().any(|p| rule.starts_with(p.as_str()))
     }
 }
 

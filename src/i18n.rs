@@ -1,6 +1,8 @@
 //! The message catalog: every sentence a person reads, in Simplified Chinese (default) and
 //! English (`--lang en`). Rules and readers build a [`Msg`] with its arguments; reporters render it.
 
+pub mod report;
+
 use crate::model::field::Field;
 
 /// The language of messages.
@@ -11,6 +13,17 @@ pub enum Lang {
     Zh,
     /// English.
     En,
+}
+
+impl Field {
+    /// The label in the requested language (here, not in `model::field`, so that the field
+    /// dictionary does not depend on the message catalog).
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.label(),
+            Lang::En => self.label_en(),
+        }
+    }
 }
 
 /// A message with its arguments.
@@ -28,6 +41,9 @@ pub enum Msg {
     DuplicateHeader { header: String, first: String },
     /// A table has a header but no item rows.
     EmptyTable,
+    /// Required fields have no column in a table; `unmapped` lists its unmapped headers
+    /// (`H 实施机关统一社会信用代码`) as candidates.
+    MissingColumns { fields: Vec<Field>, unmapped: Vec<String> },
     /// A value could not be read as the field's kind.
     ValueUnreadable { field: Field, raw: String },
     /// Part of a list could not be read.
@@ -107,20 +123,11 @@ pub enum Msg {
 }
 
 impl Msg {
-    /// The raw cell text a message quotes (unreadable values, damaged codes), if any.
+    /// The raw cell text the message quotes, for a value that could not be read as it stands.
     pub fn raw(&self) -> Option<&str> {
         use Msg::*;
         match self {
-            ValueUnreadable { raw, .. }
-            | DigitsLost { raw }
-            | ErrorCell { raw }
-            | DateInText { raw }
-            | CreditLength { raw, .. }
-            | CreditCharset { raw, .. }
-            | CreditCheck { raw, .. }
-            | DivisionMalformed { raw }
-            | CodeRepaired { raw, .. }
-            | BasicCodeLayout { raw, .. } => Some(raw),
+            ValueUnreadable { raw, .. } | DigitsLost { raw } | ErrorCell { raw } | DateInText { raw } => Some(raw),
             _ => None,
         }
     }
@@ -132,6 +139,8 @@ impl Msg {
         let join = |v: &[String]| v.join(if zh { "、" } else { ", " });
         use Msg::*;
         match self {
+            // A skipped file of qingdan's own says so, not "cannot read".
+            FileUnreadable { reason: reason @ Reason::OwnOutput { .. } } => reason.render(lang),
             FileUnreadable { reason } => {
                 let reason = reason.render(lang);
                 if zh { format!("无法读取文件：{reason}") } else { format!("cannot read the file: {reason}") }
@@ -149,16 +158,18 @@ impl Msg {
             }
             UnmappedHeader { header } => {
                 if zh {
-                    format!("表头“{header}”未对应任何标准字段，已保留在 extra 中")
+                    format!("表头“{header}”未对应任何标准字段，该列的值原样保留")
                 } else {
-                    format!("header \"{header}\" maps to no field; kept under extra")
+                    format!("header \"{header}\" maps to no field; its values are kept as they are")
                 }
             }
             DuplicateHeader { header, first } => {
                 if zh {
-                    format!("表头“{header}”与“{first}”对应同一字段，已采用前者，本列保留在 extra 中")
+                    format!("表头“{header}”与“{first}”对应同一字段，已采用前者，本列的值原样保留")
                 } else {
-                    format!("header \"{header}\" maps to the same field as \"{first}\"; the first is used, this column is kept under extra")
+                    format!(
+                        "header \"{header}\" maps to the same field as \"{first}\"; the first is used, this column's values are kept as they are"
+                    )
                 }
             }
             EmptyTable => {
@@ -167,6 +178,18 @@ impl Msg {
                 } else {
                     "the table has a header but no item rows".into()
                 }
+            }
+            MissingColumns { fields, unmapped } => {
+                let names: Vec<String> = fields.iter().map(f).collect();
+                let mut s = if zh { format!("表头中缺少：{}", join(&names)) } else { format!("no column for: {}", join(&names)) };
+                if !unmapped.is_empty() {
+                    s.push_str(&if zh {
+                        format!("（未对应的列：{}）", join(unmapped))
+                    } else {
+                        format!(" (unmapped columns: {})", join(unmapped))
+                    });
+                }
+                s
             }
             ValueUnreadable { field, raw } => {
                 if zh {
@@ -474,6 +497,102 @@ impl Msg {
     }
 }
 
+/// How to write a value of `field` that could not be read (QD010's help): the field's allowed
+/// values from its vocabulary (`model::vocab`, with the other forms accepted), or the forms its
+/// kind is read in. `None` for free text and codes, whose help is the rule's.
+pub fn value_help(field: Field, lang: Lang) -> Option<String> {
+    use crate::model::field::Kind;
+    let zh = lang == Lang::Zh;
+    let label = field.label_in(lang);
+    if let Some((canonical, other)) = crate::model::vocab::accepted_forms(field) {
+        let sep = " / ";
+        let mut s =
+            if zh { format!("{label}可填：{}", canonical.join(sep)) } else { format!("{label} accepts: {}", canonical.join(sep)) };
+        if !other.is_empty() {
+            let list = other.join(if zh { "、" } else { ", " });
+            s.push_str(&if zh { format!("；也接受：{list}") } else { format!("; also accepted: {list}") });
+        }
+        if matches!(field.kind(), Kind::Level | Kind::ServiceObjects | Kind::SpecialProcedures) {
+            s.push_str(if zh { "；多个值用“、”分隔" } else { "; separate several values with 、" });
+        }
+        return Some(s);
+    }
+    Some(match field.kind() {
+        Kind::Limit => {
+            pick(lang, format!("{label}写作“20个工作日”“30日”“3个月”或“即办”"), format!("write {label} as 20个工作日, 30日, 3个月 or 即办"))
+        }
+        Kind::Bool => pick(lang, format!("{label}填“是”或“否”"), format!("write {label} as 是 or 否")),
+        Kind::Instant => {
+            pick(lang, format!("{label}填“即办件”或“承诺件”（或“是/否”）"), format!("write {label} as 即办件 or 承诺件 (or 是/否)"))
+        }
+        Kind::Visits => pick(lang, format!("{label}填次数，如 0、1、2"), format!("write {label} as a count: 0, 1, 2")),
+        Kind::OnlineDepth => {
+            pick(lang, format!("{label}填 0 至 4（或“一级”至“四级”）"), format!("write {label} as 0 to 4 (or 一级 to 四级)"))
+        }
+        Kind::Url => {
+            pick(lang, format!("{label}填以 http:// 或 https:// 开头的网址"), format!("write {label} as an http:// or https:// address"))
+        }
+        _ => return None,
+    })
+}
+
+/// Advice for a file that could not be read, when the rule's (export again as xlsx) does not fit.
+pub fn reason_help(reason: &Reason, lang: Lang) -> Option<&'static str> {
+    let zh = lang == Lang::Zh;
+    Some(match reason {
+        Reason::NoSuchFile => {
+            if zh {
+                "检查路径是否写错，或文件是否已移动"
+            } else {
+                "check the path for typos, or whether the file was moved"
+            }
+        }
+        Reason::PermissionDenied => {
+            if zh {
+                "请文件所有者开放读权限，或复制一份到有权限的位置"
+            } else {
+                "ask the owner for read permission, or copy the file somewhere readable"
+            }
+        }
+        Reason::Io { kind: IoKind::Busy, .. } => {
+            if zh {
+                "关闭占用该文件的程序（如 Excel）后重试"
+            } else {
+                "close the program holding the file (Excel?) and try again"
+            }
+        }
+        Reason::Io { .. } => {
+            if zh {
+                "确认文件可以打开后重试"
+            } else {
+                "make sure the file can be opened and try again"
+            }
+        }
+        Reason::Encrypted | Reason::EncryptedEntry { .. } => {
+            if zh {
+                "在 Excel 中取消打开密码后另存"
+            } else {
+                "remove the password in Excel and save again"
+            }
+        }
+        Reason::OwnOutput { .. } => {
+            if zh {
+                "把 qingdan 的输出写到清单文件夹之外，或在 qingdan.yaml 的 ignore 中登记"
+            } else {
+                "write qingdan's outputs outside the catalog folder, or list them under ignore in qingdan.yaml"
+            }
+        }
+        Reason::SymlinkLoop => {
+            if zh {
+                "删除循环的符号链接"
+            } else {
+                "remove the looping symbolic link"
+            }
+        }
+        _ => return None,
+    })
+}
+
 /// Picks the Chinese or the English text.
 fn pick(lang: Lang, zh: String, en: String) -> String {
     if lang == Lang::Zh { zh } else { en }
@@ -586,6 +705,12 @@ pub enum Reason {
     EmptyFile,
     /// The path does not exist.
     NoSuchFile,
+    /// The file may not be read by this user.
+    PermissionDenied,
+    /// A workbook qingdan wrote (export, template, diff), met in an input folder: skipped.
+    OwnOutput { what: crate::publish::marker::Output },
+    /// Another I/O error; `kind` names it (translated), `detail` is the system's text.
+    Io { kind: IoKind, detail: String },
     /// Walking the folders met a symbolic link loop.
     SymlinkLoop,
     /// The file name is not valid UTF-8.
@@ -636,6 +761,36 @@ pub enum Reason {
     Other(String),
 }
 
+/// The kinds of I/O error people meet, translated rather than shown in the system's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoKind {
+    /// A directory where a file was expected.
+    IsADirectory,
+    /// The file is locked or in use (Windows sharing violations).
+    Busy,
+    /// Interrupted or timed out (network drives).
+    TimedOut,
+    /// Anything else.
+    Other,
+}
+
+impl Reason {
+    /// The reason for an I/O error: missing and forbidden paths get their own words, the
+    /// common kinds are translated, the rest keep the system's text.
+    pub fn from_io(e: &std::io::Error) -> Reason {
+        use std::io::ErrorKind as K;
+        let kind = match e.kind() {
+            K::NotFound => return Reason::NoSuchFile,
+            K::PermissionDenied => return Reason::PermissionDenied,
+            K::IsADirectory => IoKind::IsADirectory,
+            K::ResourceBusy => IoKind::Busy,
+            K::TimedOut | K::Interrupted => IoKind::TimedOut,
+            _ => IoKind::Other,
+        };
+        Reason::Io { kind, detail: e.to_string() }
+    }
+}
+
 /// What is wrong in a corrupt OLE compound file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CfbFault {
@@ -682,7 +837,28 @@ impl Reason {
         use Reason::*;
         match self {
             EmptyFile => pick(lang, "文件为空".into(), "empty file".into()),
-            NoSuchFile => pick(lang, "文件不存在".into(), "no such file".into()),
+            NoSuchFile => pick(lang, "路径不存在".into(), "no such file or directory".into()),
+            PermissionDenied => pick(lang, "无权限读取".into(), "permission denied".into()),
+            OwnOutput { what } => {
+                use crate::publish::marker::Output;
+                let (zh, en) = match what {
+                    Output::Export => ("qingdan export 生成的发布工作簿", "a workbook written by qingdan export"),
+                    Output::Template => ("qingdan template 生成的空白模板", "a blank template written by qingdan template"),
+                    Output::Diff => ("qingdan diff 生成的差异工作簿", "a workbook written by qingdan diff"),
+                    Output::Return => {
+                        ("qingdan return 生成的退回材料（未经修改）", "a workbook written by qingdan return, not edited since")
+                    }
+                };
+                pick(lang, format!("{zh}，不是报送的清单，已跳过"), format!("{en}, not a submitted catalog: skipped"))
+            }
+            Io { kind, detail } => match kind {
+                IoKind::IsADirectory => pick(lang, "这是一个文件夹，不是文件".into(), "a directory, not a file".into()),
+                IoKind::Busy => pick(lang, "文件被占用（可能正在 Excel 中打开）".into(), "the file is busy (open in Excel?)".into()),
+                IoKind::TimedOut => {
+                    pick(lang, "读取超时或被中断（网络盘？）".into(), "reading timed out or was interrupted (a network drive?)".into())
+                }
+                IoKind::Other => pick(lang, format!("读取出错（系统信息：{detail}）"), format!("read error: {detail}")),
+            },
             SymlinkLoop => pick(lang, "符号链接循环".into(), "symlink loop".into()),
             NotUtf8Name => pick(lang, "文件名不是 UTF-8 编码".into(), "file name is not UTF-8".into()),
             Encrypted => pick(
@@ -764,6 +940,125 @@ impl Reason {
     }
 }
 
+/// What is wrong with `qingdan.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigProblem {
+    /// The file could not be read.
+    Unreadable(Reason),
+    /// Larger than configs are.
+    TooLarge { bytes: u64 },
+    /// Not YAML; `detail` comes from the parser (with line and column).
+    Yaml { detail: String },
+    /// A key qingdan does not know; the closest known one, if any is close.
+    UnknownKey { key: String, suggestion: Option<String>, known: Vec<String> },
+    /// A field name that is neither a key nor a Chinese name of a field.
+    UnknownField { name: String, suggestion: Option<Field> },
+    /// A rule code under `rules:` that is not a rule.
+    UnknownRule { code: String, suggestion: Option<String>, known: String },
+    /// A rule level other than off, info, warning, error.
+    BadLevel { value: String },
+    /// Value aliases for a field without a vocabulary.
+    NoVocabulary { field: Field },
+    /// A value alias whose target is not in the field's vocabulary.
+    NotInVocabulary { field: Field, value: String, allowed: Vec<String> },
+    /// What the schema check says (its own words, in English).
+    Schema { detail: String },
+}
+
+impl ConfigProblem {
+    /// Renders the problem in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        use ConfigProblem::*;
+        let zh = lang == Lang::Zh;
+        let join = |v: &[String]| v.join(if zh { "、" } else { ", " });
+        match self {
+            Unreadable(r) => {
+                pick(lang, format!("无法读取配置文件：{}", r.render(lang)), format!("cannot read the config: {}", r.render(lang)))
+            }
+            TooLarge { bytes } => pick(lang, format!("配置文件过大（{bytes} 字节）"), format!("config too large ({bytes} bytes)")),
+            Yaml { detail } => pick(lang, format!("不是有效的 YAML（{detail}）"), format!("not valid YAML ({detail})")),
+            UnknownKey { key, suggestion, known } => {
+                let hint = match suggestion {
+                    Some(s) => pick(lang, format!("，是否想写“{s}”？"), format!("; did you mean \"{s}\"?")),
+                    None => pick(lang, "。".into(), ".".into()),
+                };
+                pick(
+                    lang,
+                    format!("未知的配置项“{key}”{hint}可用的配置项：{}", join(known)),
+                    format!("unknown key \"{key}\"{hint} Known keys: {}", join(known)),
+                )
+            }
+            UnknownField { name, suggestion } => {
+                let hint = match suggestion {
+                    Some(f) => pick(
+                        lang,
+                        format!("，是否想写“{}”（{}）？", f.label(), f.key()),
+                        format!("; did you mean {} ({})?", f.key(), f.label()),
+                    ),
+                    None => pick(
+                        lang,
+                        "；字段可写键名（name）或中文名（事项名称）".into(),
+                        "; name a field by its key (name) or its Chinese name (事项名称)".into(),
+                    ),
+                };
+                pick(lang, format!("未知字段“{name}”{hint}"), format!("unknown field \"{name}\"{hint}"))
+            }
+            UnknownRule { code, suggestion, known } => {
+                let hint = match suggestion {
+                    Some(s) => pick(lang, format!("，是否想写 {s}？"), format!("; did you mean {s}?")),
+                    None => String::new(),
+                };
+                pick(lang, format!("没有规则 {code}{hint}已知规则：{known}"), format!("no rule {code}{hint} Known rules: {known}"))
+            }
+            BadLevel { value } => pick(
+                lang,
+                format!("规则级别须为 off、info、warning、error 之一，而不是 {value}"),
+                format!("a rule level is one of off, info, warning, error, not {value}"),
+            ),
+            NoVocabulary { field } => pick(
+                lang,
+                format!("{}没有固定的可填值，不能设置值的别名", field.label()),
+                format!("{} has no fixed values: value aliases do not apply", field.key()),
+            ),
+            NotInVocabulary { field, value, allowed } => pick(
+                lang,
+                format!("“{value}”不是{}的可填值（{}）", field.label(), allowed.join(" / ")),
+                format!("\"{value}\" is not a value of {} ({})", field.key(), allowed.join(" / ")),
+            ),
+            Schema { detail } => {
+                pick(lang, format!("不符合配置文件的格式要求：{detail}"), format!("does not match the config schema: {detail}"))
+            }
+        }
+    }
+}
+
+/// What a command did, told on stderr when it succeeded (or nearly).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    /// `export` wrote its workbook.
+    Exported { path: String, implementation: usize, base: usize, findings: usize },
+    /// `diff` met read errors under one of its paths.
+    ReadErrors { path: String, errors: usize },
+}
+
+impl Done {
+    /// Renders the note in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            Done::Exported { path, implementation, base, findings } => pick(
+                lang,
+                format!("已写出 {path}：{implementation} 个实施事项，{base} 个基本目录事项，{findings} 条问题"),
+                format!("wrote {path}: {implementation} implementation items, {base} base items, {findings} findings"),
+            ),
+            Done::ReadErrors { path, errors } => pick(
+                lang,
+                format!("{path} 读取时有 {errors} 个错误，相关事项未能比较（用 qingdan check 查看）"),
+                format!("{path}: {errors} errors while reading; affected items were not compared (see qingdan check)"),
+            ),
+        }
+    }
+}
+
 /// Why a command failed as a whole: printed by `qingdan` before it exits with a failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
@@ -781,6 +1076,10 @@ pub enum Failure {
     BadBaseline { path: String, detail: String },
     /// The output folder of `return` lies inside an input folder (the next round would read it).
     OutputInsideInput { output: String, input: String },
+    /// A format that writes a file was asked for without `-o`.
+    NeedsOutput { format: String },
+    /// `--select`/`--ignore` named no known rule.
+    UnknownRule { given: String, known: String },
 }
 
 /// What `qingdan return` wrote (printed on stderr).
@@ -806,9 +1105,9 @@ impl Failure {
     pub fn render(&self, lang: Lang) -> String {
         use Failure::*;
         match self {
-            NoCatalogFiles { under: None } => pick(lang, "没有找到可读取的清单文件".into(), "no catalog files found".into()),
+            NoCatalogFiles { under: None } => pick(lang, "没有找到可读取的清单文件".into(), "no readable catalog file found".into()),
             NoCatalogFiles { under: Some(p) } => {
-                pick(lang, format!("{p}：没有找到可读取的清单文件"), format!("{p}: no catalog files found"))
+                pick(lang, format!("{p}：没有找到可读取的清单文件"), format!("{p}: no readable catalog file found"))
             }
             WouldOverwriteInput { path } => {
                 pick(lang, format!("拒绝覆盖输入文件：{path}"), format!("refusing to overwrite an input: {path}"))
@@ -834,8 +1133,95 @@ impl Failure {
                 "--fail-on new 需要用 --baseline 指定上一轮的 JSON 报告".into(),
                 "--fail-on new needs --baseline with the previous round's JSON report".into(),
             ),
+            NeedsOutput { format } => {
+                pick(lang, format!("--format {format} 需要用 -o 指定输出文件"), format!("--format {format} needs -o FILE"))
+            }
+            UnknownRule { given, known } => {
+                pick(lang, format!("没有规则 {given}；已知规则：{known}"), format!("no rule {given}; the known rules: {known}"))
+            }
         }
     }
+}
+
+/// `错误 3 个，警告 1 个，提示 2 条` for one file.
+pub fn counts(errors: usize, warnings: usize, infos: usize, lang: Lang) -> String {
+    pick(
+        lang,
+        format!("错误 {errors} 个，警告 {warnings} 个，提示 {infos} 条"),
+        format!("{errors} errors, {warnings} warnings, {infos} infos"),
+    )
+}
+
+/// The report's last line: what was checked and the total per severity.
+pub fn total(files: usize, items: usize, errors: usize, warnings: usize, infos: usize, lang: Lang) -> String {
+    pick(
+        lang,
+        format!("共检查 {files} 个文件、{items} 个事项：{}", counts(errors, warnings, infos, lang)),
+        format!("checked {files} files, {items} items: {}", counts(errors, warnings, infos, lang)),
+    )
+}
+
+/// The note under the total when `--quiet` hid info findings.
+pub fn hidden_infos(n: usize, lang: Lang) -> String {
+    pick(lang, format!("另有 {n} 条提示未显示（--quiet）"), format!("{n} infos not shown (--quiet)"))
+}
+
+/// The line added under clap's parse error, saying in `lang` what is wrong (clap's own text
+/// is English). `None` in English.
+pub fn parse_error_hint(kind: clap::error::ErrorKind, lang: Lang) -> Option<&'static str> {
+    use clap::error::ErrorKind as K;
+    if lang != Lang::Zh {
+        return None;
+    }
+    Some(match kind {
+        K::InvalidValue | K::ValueValidation => "提示：参数值无效，可选值见上；运行 qingdan --help 查看用法",
+        K::UnknownArgument => "提示：没有这个选项；运行 qingdan 命令 --help 查看可用选项",
+        K::InvalidSubcommand => "提示：没有这个命令；可用命令：ingest、check、diff、stats、export、template、rules、explain、schema",
+        K::MissingRequiredArgument => "提示：缺少必需的参数（见上）",
+        K::MissingSubcommand | K::DisplayHelpOnMissingArgumentOrSubcommand => "提示：请给出一个命令，例如 qingdan check 清单文件夹",
+        K::ArgumentConflict => "提示：这两个选项不能同时使用",
+        K::TooManyValues | K::WrongNumberOfValues | K::TooFewValues => "提示：参数个数不对",
+        _ => "提示：命令行有误；运行 qingdan --help 查看用法",
+    })
+}
+
+/// The Chinese help of a command-line option, by its id (the English is in `cli.rs`).
+pub fn arg_help(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "lang" => "信息的语言：zh（简体中文，默认）或 en",
+        "config" => "配置文件（默认：从第一个路径向上查找最近的 qingdan.yaml，其次从当前目录向上查找）",
+        "quiet" => "安静：不显示进度条；check 的报告不列出提示级问题（仍计入汇总）",
+        "threads" => "读取文件的线程数（默认为 CPU 核数，或环境变量 QINGDAN_THREADS）",
+        "paths" => "文件或文件夹（递归查找）",
+        "encoding" => "CSV 编码（auto 为自动识别）",
+        "base" => "基本目录文件（文件名不含“基本目录”时指定）",
+        "layout" => "工作表版式：auto 自动识别，table 每行一个事项，form 办事指南表单",
+        "format" => "输出格式",
+        "fail_on" => "有此级别及以上的问题时退出码为 1",
+        "select" => "只运行这些规则：代码或代码前缀，逗号分隔（--select QD1,QD201）",
+        "ignore" => "不运行这些规则：代码或代码前缀，逗号分隔（--ignore QD003）",
+        "statistics" => "按规则、按文件统计问题数，不逐条列出（人读格式）",
+        "output" => "输出文件",
+        "old" => "旧版本（文件或文件夹）",
+        "new" => "新版本（文件或文件夹）",
+        "rule" => "规则代码（QD101）或名称（credit-code）",
+        "report" => "输出检查报告（check --format json）的 JSON Schema，而不是事项的",
+        _ => return None,
+    })
+}
+
+/// The columns of the human report's consistency table.
+pub fn consistency_headers(lang: Lang) -> [&'static str; 5] {
+    if lang == Lang::Zh {
+        ["地区", "层级", "事项", "已认领", "缺失/偏离"]
+    } else {
+        ["jurisdiction", "level", "items", "claimed", "missing/deviating"]
+    }
+}
+
+/// A row as people name it: `第4行`, `row 4`.
+pub fn row_label(row: u32, lang: Lang) -> String {
+    pick(lang, format!("第{row}行"), format!("row {row}"))
 }
 
 /// Fixed UI words used by reporters.
@@ -868,6 +1254,62 @@ pub fn word(lang: Lang, key: &'static str) -> &'static str {
                 "修改建议"
             } else {
                 "help"
+            }
+        }
+        "help_prefix" => {
+            if zh {
+                "修改建议："
+            } else {
+                "help: "
+            }
+        }
+        "by_rule" => {
+            if zh {
+                "按规则统计："
+            } else {
+                "By rule:"
+            }
+        }
+        "by_file" => {
+            if zh {
+                "按文件统计："
+            } else {
+                "By file:"
+            }
+        }
+        "repository" => {
+            if zh {
+                "（整个仓库）"
+            } else {
+                "(repository)"
+            }
+        }
+        "consistency_title" => {
+            if zh {
+                "四级同源（按地区）："
+            } else {
+                "Cross-level consistency by jurisdiction:"
+            }
+        }
+        "explain_what" => {
+            if zh {
+                "说明"
+            } else {
+                "What it checks"
+            }
+        }
+        "explain_severity" => {
+            if zh {
+                "默认级别"
+            } else {
+                "Default severity"
+            }
+        }
+        "explain_fix" => {
+            if zh {
+                "修改建议"
+            } else {
+                "How to fix"
             }
         }
         "header" => {
@@ -926,4 +1368,20 @@ fn return_word(zh: bool, key: &'static str) -> &'static str {
         _ => return key,
     };
     if zh { z } else { e }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_in_plain_words() {
+        let denied = Reason::from_io(&std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        assert_eq!(denied, Reason::PermissionDenied);
+        assert_eq!(denied.render(Lang::Zh), "无权限读取");
+        assert_eq!(Reason::from_io(&std::io::Error::from(std::io::ErrorKind::NotFound)).render(Lang::Zh), "路径不存在");
+        let busy = Reason::from_io(&std::io::Error::from(std::io::ErrorKind::ResourceBusy)).render(Lang::Zh);
+        assert!(busy.contains("占用") && !busy.is_ascii(), "{busy}");
+        assert!(reason_help(&Reason::NoSuchFile, Lang::Zh).is_some_and(|h| !h.contains("xlsx")));
+    }
 }

@@ -92,10 +92,7 @@ pub struct InputGuard {
 impl InputGuard {
     /// A guard over `inputs`.
     pub fn new(inputs: &[PathBuf]) -> InputGuard {
-        InputGuard {
-            resolved: inputs.iter().filter_map(|i| i.canonicalize().ok()).collect(),
-            given: inputs.iter().cloned().collect(),
-        }
+        InputGuard { resolved: inputs.iter().filter_map(|i| i.canonicalize().ok()).collect(), given: inputs.iter().cloned().collect() }
     }
 
     /// Refuses a target that is (or resolves to) one of the inputs.

@@ -49,12 +49,21 @@ pub fn collect(paths: &[PathBuf], ignore: &[String], root: Option<&Path>) -> (Ve
                     if is_ignored(path, ignore, root.unwrap_or(p)) {
                         continue;
                     }
+                    // qingdan's own workbooks (export, template, diff) are not inputs.
+                    if let Some(what) = crate::publish::marker::written_by(path) {
+                        problems.push(WalkProblem { path: path.display().to_string(), reason: Reason::OwnOutput { what } });
+                        continue;
+                    }
                     files.push(path.to_path_buf());
                 }
                 Ok(_) => {}
                 Err(err) => {
                     let path = err.path().map(|p| p.display().to_string()).unwrap_or_default();
-                    let reason = if err.loop_ancestor().is_some() { Reason::SymlinkLoop } else { Reason::Other(err.to_string()) };
+                    let reason = match (err.loop_ancestor(), err.io_error()) {
+                        (Some(_), _) => Reason::SymlinkLoop,
+                        (None, Some(io)) => Reason::from_io(io),
+                        (None, None) => Reason::Other(err.to_string()),
+                    };
                     problems.push(WalkProblem { path, reason });
                 }
             }

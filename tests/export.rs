@@ -37,11 +37,15 @@ fn export_writes_level_sheets_materials_guide_stats_and_findings() {
     let out = dir.path().join("发布.xlsx");
     export(&out);
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
-    assert_eq!(wb.sheet_names(), ["县级事项目录", "乡级事项目录", "申请材料", "办事指南", "统计", "问题"]);
+    assert_eq!(
+        wb.sheet_names(),
+        ["县级事项目录", "乡级事项目录", "县级公开目录", "乡级公开目录", "申请材料", "办事指南", "统计", "统计明细", "问题"]
+    );
 
     let county = wb.worksheet_range("县级事项目录").unwrap();
     let headers: Vec<String> = (0..county.width() as u32).map(|c| text(county.get_value((0, c)))).collect();
-    let labels: Vec<String> = Field::ALL.iter().map(|f| f.label().to_string()).collect();
+    let mut labels: Vec<String> = Field::ALL.iter().map(|f| f.label().to_string()).collect();
+    labels.push("状态".into());
     assert_eq!(headers, labels);
     assert_eq!(county.height(), 4, "three county items and the header");
 
@@ -74,7 +78,7 @@ fn export_writes_level_sheets_materials_guide_stats_and_findings() {
     assert!(guide.rows().any(|r| text(r.first()) == "受理条件" && text(r.get(1)) == "=符合条件的申请人均可申请"));
 
     let stats = wb.worksheet_range("统计").unwrap();
-    let count_col = column(&stats, "事项数");
+    let count_col = column(&stats, "实施事项数");
     let rate_col = column(&stats, "全程网办率");
     let find = |code: &str| (1..stats.height() as u32).find(|r| text(stats.get_value((*r, 0))) == code).unwrap();
     let county_row = find("150202000000");

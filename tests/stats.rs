@@ -7,7 +7,16 @@ use serde_json::{Value, json};
 const FIXTURE: &str = "tests/fixtures/stats";
 
 fn stats(lang: &str, format: &str) -> String {
-    let out = Command::cargo_bin("qingdan").unwrap().args(["--lang", lang, "stats", FIXTURE, "--quiet", "-f", format]).output().unwrap();
+    stats_with(lang, format, &[])
+}
+
+fn stats_with(lang: &str, format: &str, extra: &[&str]) -> String {
+    let out = Command::cargo_bin("qingdan")
+        .unwrap()
+        .args(["--lang", lang, "stats", FIXTURE, "--quiet", "-f", format])
+        .args(extra)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
@@ -91,8 +100,25 @@ fn one_window_targets_per_level_and_jurisdiction() {
 }
 
 #[test]
-fn human_output() {
+fn human_output_is_one_compact_table() {
     let out = stats("zh", "human");
+    insta::assert_snapshot!("stats_compact_zh", out);
+    let lines: Vec<&str> = out.lines().collect();
+    let head = lines.iter().position(|l| l.starts_with("范围")).unwrap();
+    assert!(lines[head].contains("一窗受理") && lines[head].contains("免证办"), "indicators as columns");
+    // One line per scope: all, 3 levels, 3 jurisdictions (and two rules).
+    let county = lines.iter().find(|l| l.starts_with("东河区 150202000000（县级）")).expect("a jurisdiction row");
+    assert!(county.contains(" 3 "), "{county}");
+    let all = lines.iter().find(|l| l.starts_with("全部事项")).unwrap();
+    assert!(all.contains("75.0%") && !all.contains('✓') && !all.contains('✗'), "no target for all items: {all}");
+    assert!(out.lines().filter(|l| l.contains('✗') || l.contains('✓')).count() >= 4, "targets marked:\n{out}");
+    assert!(out.lines().count() < 20, "compact, not 14 lines per scope");
+    insta::assert_snapshot!("stats_compact_en", stats("en", "human"));
+}
+
+#[test]
+fn human_long_output() {
+    let out = stats_with("zh", "human", &["--long"]);
     assert!(out.contains("── 全部事项 · 10 个事项 ──"));
     assert!(out.contains("── 东河区 150202000000（县级） · 3 个事项 ──"));
     let ow: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with("一窗受理率")).collect();
@@ -100,7 +126,7 @@ fn human_output() {
     assert!(ow[0].contains("75.0%") && ow[0].contains("6/8"));
     assert!(ow[1].contains("3/4") && ow[1].contains("≥90%") && ow[1].contains("未达标"));
     assert!(ow[2].contains("100.0%") && ow[2].contains("达标") && !ow[2].contains("未达标"));
-    let en = stats("en", "human");
+    let en = stats_with("en", "human", &["--long"]);
     assert!(en.contains("one-window acceptance rate"));
     assert!(en.contains("not met"));
 }

@@ -18,9 +18,15 @@ use crate::rules::{self, ItemContext};
 
 /// Runs the check and renders the report; returns the exit status.
 pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
-    let report = build_report(args, config, lang, quiet)?;
+    let mut report = build_report(args, config, lang, quiet)?;
+    let failed = failing(&report, args.fail_on);
+    // --quiet lists no info finding in the report for people (machine formats keep them all).
+    if quiet && args.format == CheckFormat::Human {
+        report.hidden_infos = report.retain(|f| f.severity != Severity::Info);
+    }
+    let layout = crate::report::human::Layout { width: crate::report::human::terminal_width(), statistics: args.statistics };
     let rendered = match args.format {
-        CheckFormat::Human => crate::report::human::render(&report, lang),
+        CheckFormat::Human => crate::report::human::render(&report, lang, layout),
         CheckFormat::Json => crate::report::json::render(&report, lang),
         CheckFormat::Sarif => crate::report::sarif::render(&report, lang, crate::report::sarif::anchor(&args.input.paths).as_deref()),
         CheckFormat::Junit => crate::report::junit::render(&report, lang),
@@ -30,7 +36,7 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
     if report.summary.tables == 0 {
         return Ok(crate::EXIT_FAILURE);
     }
-    Ok(if failing(&report, args.fail_on) { crate::EXIT_FINDINGS } else { crate::EXIT_OK })
+    Ok(if failed { crate::EXIT_FINDINGS } else { crate::EXIT_OK })
 }
 
 /// Whether the report fails `--fail-on`: a finding at or above the threshold that is not
@@ -73,11 +79,18 @@ pub fn build_report_keeping(
     if args.fail_on == FailOn::New && args.baseline.is_none() {
         return Err(Failure::NeedsBaseline.render(lang));
     }
-    let inputs = super::load::resolve(&args.input, config)?;
+    // `export` (keep) publishes what it was given; a check reads in the repository's context.
+    let inputs = if keep {
+        super::load::resolve(&args.input, config, lang)?
+    } else {
+        super::load::resolve_in_repository(&args.input, config, lang)?
+    };
     if inputs.files.is_empty() && inputs.walk_findings.is_empty() {
-        return Err(Failure::NoCatalogFiles { under: None }.render(lang));
+        return Err(super::load::nothing_readable(&args.input.paths, &[], lang));
     }
-    let policy = inputs.config.policy();
+    let mut policy = inputs.config.policy();
+    policy.select = rule_prefixes(&args.select, lang)?;
+    policy.ignore = rule_prefixes(&args.ignore, lang)?;
     let mut sink = Sink::new(policy.clone());
     sink.extend(inputs.walk_findings.iter().cloned());
     let base_named = inputs.options.base.as_deref().map(super::load::display_path);
@@ -89,6 +102,8 @@ pub fn build_report_keeping(
         table_codes: HashMap::new(),
         items: 0,
         tables: 0,
+        focus: inputs.focus.clone(),
+        focus_jurisdictions: HashSet::new(),
         sink,
         kept: keep.then(Kept::default),
     };
@@ -125,22 +140,33 @@ pub fn build_report_keeping(
         )
     };
     progress.finish();
-    let State { consistency, guide_codes, items, tables, mut sink, kept, .. } = state;
+    let State { consistency, guide_codes, items, tables, mut sink, kept, focus_jurisdictions, .. } = state;
     sink.extend(reader.orphan_materials());
-    let (cross, matrix) = consistency.finish(&policy);
+    let (cross, mut matrix) = consistency.finish(&policy);
     if let Some(codes) = guide_codes.filter(|c| !c.is_empty()) {
         sink.extend(compare_guides(&inputs, &codes));
     }
     sink.extend(cross);
+    let mut findings = sink.finish();
+    crate::rules::registry::apply_precedence(&mut findings);
+    let mut files = inputs.files.len();
+    if let Some(focus) = &inputs.focus {
+        // Only the named files' findings (and their jurisdictions' rows) are reported.
+        findings.retain(|f| match f.location.file.as_deref() {
+            Some(file) => focus.contains(file),
+            None => f.jurisdiction.as_ref().is_some_and(|j| focus_jurisdictions.contains(j)),
+        });
+        if let Some(m) = &mut matrix {
+            m.jurisdictions.retain(|j| focus_jurisdictions.contains(&j.code));
+            for row in &mut m.items {
+                row.cells.retain(|code, _| focus_jurisdictions.contains(code));
+            }
+        }
+        files = focus.len();
+    }
     let baseline = args.baseline.as_deref().map(|p| crate::rounds::load_baseline(p, lang)).transpose()?;
-    let marked = crate::rounds::mark(
-        sink.finish(),
-        &inputs.config.accept,
-        inputs.config.root.as_deref(),
-        &crate::rounds::today(),
-        baseline,
-        &policy,
-    );
+    let marked =
+        crate::rounds::mark(findings, &inputs.config.accept, inputs.config.root.as_deref(), &crate::rounds::today(), baseline, &policy);
     let crate::rounds::Marked { findings, marks, fixed } = marked;
     let count = |s: Severity| findings.iter().zip(&marks).filter(|(f, m)| f.severity == s && m.accepted.is_none()).count();
     let rounds = fixed.as_ref().map(|fixed| RoundCounts {
@@ -149,7 +175,7 @@ pub fn build_report_keeping(
         fixed: fixed.len(),
     });
     let summary = Summary {
-        files: inputs.files.len(),
+        files,
         tables,
         items,
         errors: count(Severity::Error),
@@ -158,8 +184,24 @@ pub fn build_report_keeping(
         accepted: marks.iter().filter(|m| m.accepted.is_some()).count(),
         rounds,
     };
-    let report = Report { findings, summary, consistency: matrix, marks, fixed, accepts: inputs.config.accept.clone() };
+    let report = Report { findings, summary, consistency: matrix, hidden_infos: 0, marks, fixed, accepts: inputs.config.accept.clone() };
     Ok((report, kept.unwrap_or_default()))
+}
+
+/// `--select`/`--ignore` values, upper-cased; each must be the prefix of a known code.
+fn rule_prefixes(given: &[String], lang: Lang) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for g in given {
+        let p = g.trim().to_ascii_uppercase();
+        if p.is_empty() {
+            continue;
+        }
+        if !crate::rules::registry::RULES.iter().any(|r| r.code.starts_with(&p)) {
+            return Err(Failure::UnknownRule { given: g.clone(), known: crate::rules::registry::codes() }.render(lang));
+        }
+        out.push(p);
+    }
+    Ok(out)
 }
 
 /// One file read, normalized and item-checked on a worker: its events in order, each item
@@ -234,6 +276,10 @@ struct State {
     table_codes: HashMap<String, Location>,
     items: usize,
     tables: usize,
+    /// In repository context, the files whose items are counted ([`super::load::Inputs::focus`]).
+    focus: Option<HashSet<String>>,
+    /// The division codes of the focused files' items.
+    focus_jurisdictions: HashSet<String>,
     sink: Sink,
     /// Every item whole, when the caller asked to keep them.
     kept: Option<Kept>,
@@ -264,7 +310,16 @@ impl State {
                 self.table_codes.clear();
             }
             Event::Item(mut item) => {
-                self.items += 1;
+                match &self.focus {
+                    None => self.items += 1,
+                    Some(focus) if focus.contains(&*item.provenance.file) => {
+                        self.items += 1;
+                        if let Some(code) = &item.division_code {
+                            self.focus_jurisdictions.insert(code.clone());
+                        }
+                    }
+                    Some(_) => {}
+                }
                 scratch.clear();
                 scratch.append(found);
                 if let Some(code) = &item.impl_code {

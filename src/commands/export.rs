@@ -10,111 +10,42 @@ use crate::cli::{CheckArgs, CheckFormat, ExportArgs, FailOn};
 use crate::i18n::{Failure, Lang};
 use crate::model::item::Item;
 use crate::model::vocab::Level;
-use crate::publish::{sheets, xlsx_error};
+use crate::publish::{print, sheets, xlsx_error};
+use crate::stats::Stats;
 
-/// One jurisdiction's convenience indicators (or the 合计 over all of them).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Indicators {
-    /// The 12-digit division code (empty for items without one; `合计` row: empty).
-    pub code: String,
-    /// The division name first seen, or 合计.
-    pub name: String,
-    /// The level of the division code.
-    pub level: String,
-    /// Items.
-    pub items: usize,
-    /// Items in the service hall (是否进驻政务服务中心 = 是).
-    pub in_hall: usize,
-    /// Items accepted at one window (是否一窗受理 = 是).
-    pub one_window: usize,
-    /// Items with 网上办理深度 4 (全程网办).
-    pub online_full: usize,
-    /// Items with 网上办理深度 ≥ 3 (网上可办).
-    pub online_able: usize,
-    /// 即办件.
-    pub instant: usize,
-    /// Items needing no visit (到办事现场次数 = 0).
-    pub zero_visits: usize,
+/// The level of the sheet an implementation item is listed on (`None`: 其他).
+fn level_of(item: &Item) -> Option<Level> {
+    item.single_level()
 }
 
-fn ratio(n: usize, d: usize) -> Option<f64> {
-    (d > 0).then(|| n as f64 / d as f64)
+/// The item sheets in order: level, data sheet, public sheet.
+const SHEETS: [(Option<Level>, &str, &str); 5] = [
+    (Some(Level::City), "市级事项目录", "市级公开目录"),
+    (Some(Level::County), "县级事项目录", "县级公开目录"),
+    (Some(Level::Township), "乡级事项目录", "乡级公开目录"),
+    (Some(Level::Village), "村级事项目录", "村级公开目录"),
+    (None, "其他", "其他公开目录"),
+];
+
+/// Everything the publication workbook is built from: the checked items, the check's findings,
+/// the indicators (the same [`Stats`] `stats` prints) and division names.
+#[derive(Debug, Clone, Copy)]
+pub struct Publication<'a> {
+    /// Implementation items, sorted by division and impl code.
+    pub implementation: &'a [Item],
+    /// Base-catalog entries, sorted by basic code.
+    pub base: &'a [Item],
+    /// The check's findings.
+    pub findings: &'a [crate::finding::Finding],
+    /// The indicators of `implementation`.
+    pub stats: &'a Stats,
+    /// Division names by code (config first, then the bundled table).
+    pub names: &'a BTreeMap<String, String>,
 }
-
-impl Indicators {
-    /// 一窗受理率: one-window items among items in the hall.
-    pub fn one_window_rate(&self) -> Option<f64> {
-        ratio(self.one_window, self.in_hall)
-    }
-    /// 全程网办率: depth 4 among all items.
-    pub fn online_full_rate(&self) -> Option<f64> {
-        ratio(self.online_full, self.items)
-    }
-    /// 网上可办率: depth ≥ 3 among all items.
-    pub fn online_able_rate(&self) -> Option<f64> {
-        ratio(self.online_able, self.items)
-    }
-    /// 即办率: 即办件 among all items.
-    pub fn instant_rate(&self) -> Option<f64> {
-        ratio(self.instant, self.items)
-    }
-    /// 零跑腿率: zero visits among all items.
-    pub fn zero_visits_rate(&self) -> Option<f64> {
-        ratio(self.zero_visits, self.items)
-    }
-
-    fn add(&mut self, it: &Item) {
-        self.items += 1;
-        self.in_hall += usize::from(it.in_hall == Some(true));
-        self.one_window += usize::from(it.one_window == Some(true) && it.in_hall == Some(true));
-        self.online_full += usize::from(it.online_depth == Some(4));
-        self.online_able += usize::from(it.online_depth.is_some_and(|d| d >= 3));
-        self.instant += usize::from(it.instant == Some(true));
-        self.zero_visits += usize::from(it.visits == Some(0));
-    }
-}
-
-/// Per-jurisdiction indicators of implementation items, sorted by division code, and the total.
-/// Unknown values count as "no"; 一窗受理率 counts only items that are also in the hall.
-/// (Kept small and self-contained so a shared stats module can replace it.)
-pub fn indicators(items: &[&Item]) -> (Vec<Indicators>, Indicators) {
-    let mut by: BTreeMap<String, Indicators> = BTreeMap::new();
-    let mut total = Indicators { name: "合计".into(), ..Default::default() };
-    for it in items {
-        let code = it.division_code.clone().unwrap_or_default();
-        let e = by.entry(code.clone()).or_insert_with(|| Indicators {
-            level: crate::model::codes::division_level(&code).map(|l| l.to_string()).unwrap_or_default(),
-            code,
-            ..Default::default()
-        });
-        if e.name.is_empty()
-            && let Some(n) = &it.division_name
-        {
-            e.name = n.clone();
-        }
-        e.add(it);
-        total.add(it);
-    }
-    (by.into_values().collect(), total)
-}
-
-/// The sheet an implementation item is listed on.
-fn sheet_of(item: &Item) -> &'static str {
-    match item.single_level() {
-        Some(Level::City) => "市级事项目录",
-        Some(Level::County) => "县级事项目录",
-        Some(Level::Township) => "乡级事项目录",
-        Some(Level::Village) => "村级事项目录",
-        _ => "其他",
-    }
-}
-
-/// The order of the item sheets.
-const SHEETS: [&str; 5] = ["市级事项目录", "县级事项目录", "乡级事项目录", "村级事项目录", "其他"];
 
 /// Runs the export; returns the exit status.
 pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
-    let inputs = super::load::resolve(&args.input, config)?;
+    let inputs = super::load::resolve(&args.input, config, lang)?;
     let mut guarded = inputs.files.clone();
     guarded.extend(args.input.paths.iter().cloned());
     crate::output::guard(&args.output, &guarded).map_err(|e| e.render(lang))?;
@@ -122,9 +53,21 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
         return Err(Failure::OutputNotXlsx { path: args.output.display().to_string() }.render(lang));
     }
 
-    let check_args = CheckArgs { input: args.input.clone(), format: CheckFormat::Json, fail_on: FailOn::Error, baseline: None };
+    let check_args = CheckArgs {
+        input: args.input.clone(),
+        format: CheckFormat::Json,
+        fail_on: FailOn::Error,
+        select: Vec::new(),
+        ignore: Vec::new(),
+        statistics: false,
+        baseline: None,
+    };
     // One pass: the check keeps every item it read, whole, for the sheets.
     let (report, kept) = super::check::build_report_keeping(&check_args, config, lang, quiet, true)?;
+    // Nothing readable: exit 2 and write nothing (not an empty workbook).
+    if report.summary.tables == 0 {
+        return Err(super::load::nothing_readable(&args.input.paths, &report.findings, lang));
+    }
     let crate::commands::check::Kept { implementation, mut base } = kept;
     let mut implementation = crate::model::catalog::merge_guides(implementation);
     // Sorted without cloning keys (absent codes sort as empty, as before); the sheets are
@@ -135,57 +78,63 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
     implementation.sort_by(|a, b| key(a).cmp(&key(b)));
     base.sort_by(|a, b| a.basic_code.cmp(&b.basic_code));
 
-    let mut wb = build_workbook(&implementation, &base, &report.findings, lang).map_err(xlsx_error(lang))?;
+    let names = super::stats::jurisdiction_names(&inputs.config);
+    let stats = crate::stats::compute(implementation.iter(), &names);
+    let publication =
+        Publication { implementation: &implementation, base: &base, findings: &report.findings, stats: &stats, names: &names };
+    let mut wb = build_workbook(&publication, lang).map_err(xlsx_error(lang))?;
     save_atomic(&mut wb, &args.output, lang)?;
     if !quiet {
-        eprintln!(
-            "已写出 {}：{} 个实施事项，{} 个基本目录事项，{} 条问题",
-            args.output.display(),
-            implementation.len(),
-            base.len(),
-            report.findings.len()
-        );
+        let done = crate::i18n::Done::Exported {
+            path: args.output.display().to_string(),
+            implementation: implementation.len(),
+            base: base.len(),
+            findings: report.findings.len(),
+        };
+        eprintln!("{}", done.render(lang));
     }
     Ok(crate::EXIT_OK)
 }
 
-/// Builds the publication workbook. The item, 申请材料, 办事指南 and 问题 sheets are written in
-/// constant-memory mode (their rows go to temporary files as they are written, in the order
-/// given: `implementation` sorted by division and impl code, `base` by basic code); sheets past
-/// Excel's row limit continue on numbered sheets. Save it with [`save_atomic`].
-pub fn build_workbook(
-    implementation: &[Item],
-    base: &[Item],
-    findings: &[crate::finding::Finding],
-    lang: Lang,
-) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
-    build_workbook_with_limit(implementation, base, findings, lang, sheets::EXCEL_MAX_ROWS)
+/// Builds the publication workbook: per level a data sheet (every field and 状态) and a
+/// 公开目录 sheet (the public columns), 基本目录, 申请材料, 办事指南, 统计, 统计明细 and 问题,
+/// each with the print setup of [`crate::publish::print`]. The item, 申请材料, 办事指南 and 问题
+/// sheets are written in constant-memory mode (their rows go to temporary files as they are
+/// written, in the order given); sheets past Excel's row limit continue on numbered sheets. Save
+/// it with [`save_atomic`].
+pub fn build_workbook(p: &Publication, lang: Lang) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
+    build_workbook_with_limit(p, lang, sheets::EXCEL_MAX_ROWS)
 }
 
 /// [`build_workbook`] with another row limit per sheet (tests use a small one to split sheets).
-pub fn build_workbook_with_limit(
-    implementation: &[Item],
-    base: &[Item],
-    findings: &[crate::finding::Finding],
-    lang: Lang,
-    limit: u32,
-) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
+pub fn build_workbook_with_limit(p: &Publication, lang: Lang, limit: u32) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
-    let all: Vec<&Item> = implementation.iter().collect();
-    for name in SHEETS {
-        let mut items = all.iter().copied().filter(|i| sheet_of(i) == name).peekable();
+    crate::publish::marker::mark(&mut wb, crate::publish::marker::Output::Export);
+    let all: Vec<&Item> = p.implementation.iter().collect();
+    let ann = sheets::Annotations::new(p.names.clone(), p.findings);
+    let city = print::city_name(p.implementation, p.names);
+    for (level, data, _) in SHEETS {
+        let mut items = all.iter().copied().filter(|i| level_of(i) == level).peekable();
         if items.peek().is_some() {
-            sheets::items_sheet(&mut wb, name, items, limit)?;
+            let title = print::catalog_title(&city, "目录", level.map(|l| l.as_str()));
+            sheets::items_sheet(&mut wb, data, &title, items, limit, &ann)?;
         }
     }
-    if !base.is_empty() {
-        sheets::items_sheet(&mut wb, "基本目录", base, limit)?;
+    for (level, _, public) in SHEETS {
+        let mut items = all.iter().copied().filter(|i| level_of(i) == level).peekable();
+        if items.peek().is_some() {
+            let title = print::catalog_title(&city, "公开目录", level.map(|l| l.as_str()));
+            sheets::public_sheet(&mut wb, public, &title, items, limit, &ann)?;
+        }
     }
-    sheets::materials_sheet(&mut wb, &all, limit)?;
-    sheets::guide_sheet(&mut wb, &all, limit)?;
-    let (rows, total) = indicators(&all);
-    sheets::stats_sheet(wb.add_worksheet(), &rows, &total)?;
-    sheets::findings_sheet(&mut wb, findings, lang, limit)?;
+    if !p.base.is_empty() {
+        sheets::items_sheet(&mut wb, "基本目录", &print::catalog_title(&city, "基本目录", None), p.base, limit, &ann)?;
+    }
+    sheets::materials_sheet(&mut wb, &print::catalog_title(&city, "申请材料", None), &all, limit)?;
+    sheets::guide_sheet(&mut wb, &print::catalog_title(&city, "办事指南", None), &all, limit)?;
+    sheets::stats_sheet(&mut wb, &format!("{city}政务服务便利化指标统计"), p.stats)?;
+    sheets::stats_detail_sheet(&mut wb, &format!("{city}政务服务便利化指标统计明细"), p.stats)?;
+    sheets::findings_sheet(&mut wb, &format!("{city}政务服务事项清单检查问题"), p.findings, lang, limit)?;
     Ok(wb)
 }
 

@@ -24,7 +24,7 @@ struct TableOut {
 
 /// Runs ingest.
 pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, String> {
-    let inputs = super::load::resolve(&args.input, config)?;
+    let inputs = super::load::resolve(&args.input, config, lang)?;
     if let Some(dir) = &args.output {
         crate::output::guard(dir, &inputs.files).map_err(|e| e.render(lang))?;
     }
@@ -75,7 +75,7 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
     drop(out);
     let mut err = std::io::stderr().lock();
     for f in &findings {
-        let _ = writeln!(err, "{}: {} [{}] {}", f.severity.as_str(), crate::report::human::place(f), f.rule, f.message.render(lang));
+        let _ = writeln!(err, "{}", crate::report::human::head(f, lang));
     }
     if tables.is_empty() && streamed_tables == 0 {
         return Ok(crate::EXIT_FAILURE);

@@ -20,11 +20,14 @@ pub struct Inputs {
     pub walk_findings: Vec<Finding>,
     /// Reading options.
     pub options: Options,
+    /// In repository context: the display names of the files the user named (only their
+    /// findings are reported); `None` when every file read was named.
+    pub focus: Option<std::collections::HashSet<String>>,
 }
 
 /// Loads config, walks the paths and resolves reading options.
-pub fn resolve(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String> {
-    let config = Config::discover(config, &args.paths).map_err(|e| e.to_string())?;
+pub fn resolve(args: &InputArgs, config: Option<&Path>, lang: crate::i18n::Lang) -> Result<Inputs, String> {
+    let config = Config::discover(config, &args.paths).map_err(|e| e.render(lang))?;
     let base = args.base.clone().or_else(|| config.base.clone());
     let mut paths = args.paths.clone();
     // The named base catalog is read even when it lies outside the given paths.
@@ -35,17 +38,72 @@ pub fn resolve(args: &InputArgs, config: Option<&Path>) -> Result<Inputs, String
     }
     let (mut files, problems) = crate::walk::collect(&paths, &config.ignore, config.root.as_deref());
     Reader::order(&mut files, base.as_deref());
-    let walk_findings =
-        problems.into_iter().map(|p| Finding::at_file("QD001", &p.path, None, Msg::FileUnreadable { reason: p.reason })).collect();
+    let walk_findings = problems
+        .into_iter()
+        .map(|p| {
+            // qingdan's own outputs are skipped with an info finding (QD016), not an error.
+            let rule = if matches!(p.reason, crate::i18n::Reason::OwnOutput { .. }) { "QD016" } else { "QD001" };
+            Finding::at_file(rule, &display_path(Path::new(&p.path)), None, Msg::FileUnreadable { reason: p.reason })
+        })
+        .collect();
     let options = Options {
         dict: Arc::new(HeaderDictionary::new(&config.aliases)),
         encoding: args.encoding,
         base: args.base.clone().or_else(|| config.base.clone()),
         layout: args.layout,
         limits: config.limits,
+        values: Arc::new(config.values.clone()),
         divisions: Arc::new(crate::model::divisions::Divisions::new(&config.jurisdictions)),
     };
-    Ok(Inputs { config, files, walk_findings, options })
+    Ok(Inputs { config, files, walk_findings, options, focus: None })
+}
+
+/// [`resolve`] with the repository's context: when the paths lie inside the folder of the
+/// `qingdan.yaml` found for them (and are not that folder), the whole repository is read, so
+/// that a file checked alone meets its base catalog and its siblings exactly as in a check of
+/// the repository; [`Inputs::focus`] then names the files whose findings are reported.
+pub fn resolve_in_repository(args: &InputArgs, config: Option<&Path>, lang: crate::i18n::Lang) -> Result<Inputs, String> {
+    let named = resolve(args, config, lang)?;
+    let Some(root) = named.config.root.as_deref().and_then(|r| r.canonicalize().ok()) else { return Ok(named) };
+    let given: Vec<PathBuf> = args.paths.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    if given.is_empty() || given.len() != args.paths.len() || given.iter().any(|p| p == &root || !p.starts_with(&root)) {
+        return Ok(named);
+    }
+    let mut context = args.clone();
+    context.paths = vec![root.clone()];
+    let mut inputs = resolve(&context, config, lang)?;
+    // A named file the walk skips (ignored, hidden) is still read.
+    let mut canonical: Vec<PathBuf> = inputs.files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+    for f in &named.files {
+        if let Ok(c) = f.canonicalize()
+            && !canonical.contains(&c)
+        {
+            inputs.files.push(f.clone());
+            canonical.push(c);
+        }
+    }
+    Reader::order(&mut inputs.files, inputs.options.base.as_deref());
+    let focus = inputs
+        .files
+        .iter()
+        .filter(|f| f.canonicalize().is_ok_and(|c| given.iter().any(|g| c.starts_with(g))))
+        .map(|f| display_path(f))
+        .collect();
+    // Files are named as the user would name them: relative to the current directory.
+    inputs.focus = Some(focus);
+    Ok(inputs)
+}
+
+/// Why nothing could be read under `paths`: the failure naming the paths, then one line per
+/// file that could not be opened (`错误 QD001 无法读取文件：路径不存在  青山区.csv`).
+pub fn nothing_readable(paths: &[PathBuf], findings: &[Finding], lang: crate::i18n::Lang) -> String {
+    let under = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ");
+    let mut s = crate::i18n::Failure::NoCatalogFiles { under: Some(under) }.render(lang);
+    for f in findings.iter().filter(|f| f.rule == "QD001") {
+        s.push_str("\n  ");
+        s.push_str(&crate::report::human::head(f, lang));
+    }
+    s
 }
 
 /// How a file is named in reports: relative to the current directory when under it.

@@ -7,6 +7,7 @@ pub mod generate;
 pub mod info;
 pub mod ingest;
 pub mod load;
+pub mod report;
 pub mod returns;
 pub mod stats;
 pub mod template;
@@ -22,13 +23,14 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Check(a) => check::run(&a, cli.config.as_deref(), lang, cli.quiet),
         Command::Explain { rule } => info::explain(&rule, lang),
         Command::Rules => info::rules(lang),
-        Command::Schema => info::schema(),
+        Command::Schema { report } => info::schema(report),
         Command::Generate(a) => generate::run(&a),
         Command::Export(a) => export::run(&a, cli.config.as_deref(), lang, cli.quiet),
         Command::Return(a) => returns::run(&a, cli.config.as_deref(), lang, cli.quiet),
         Command::Template(a) => template::run(&a, lang),
         Command::Diff(a) => diff::run(&a, cli.config.as_deref(), lang, cli.quiet),
         Command::Stats(a) => stats::run(&a, cli.config.as_deref(), lang, cli.quiet),
+        Command::Report(a) => report::run(&a, cli.config.as_deref(), lang, cli.quiet),
     };
     match result {
         Ok(code) => code,

@@ -19,11 +19,18 @@ pub fn run(args: &ReturnArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
             );
         }
     }
-    let check_args =
-        CheckArgs { input: args.input.clone(), format: CheckFormat::Json, fail_on: FailOn::Error, baseline: args.baseline.clone() };
+    let check_args = CheckArgs {
+        input: args.input.clone(),
+        format: CheckFormat::Json,
+        fail_on: FailOn::Error,
+        select: Vec::new(),
+        ignore: Vec::new(),
+        statistics: false,
+        baseline: args.baseline.clone(),
+    };
     let report = super::check::build_report(&check_args, config, lang, quiet)?;
     // The same resolution as the check (a second walk of the folders; no file is read).
-    let inputs = super::load::resolve(&args.input, config)?;
+    let inputs = super::load::resolve(&args.input, config, lang)?;
     let opts = ReturnOptions {
         out: &args.output,
         roots: &args.input.paths,

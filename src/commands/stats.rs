@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{Value as Json, json};
 
 use crate::cli::{StatsArgs, StatsFormat};
-use crate::i18n::{Failure, Lang};
+use crate::i18n::Lang;
 use crate::ingest::Event;
 use crate::model::item::{CatalogKind, Item};
 use crate::stats::{Group, Indicator, Scope, Stats, Value};
@@ -20,9 +20,9 @@ pub fn read_items(
     lang: Lang,
     quiet: bool,
 ) -> Result<(Vec<Item>, crate::config::Config), String> {
-    let inputs = super::load::resolve(input, config)?;
+    let inputs = super::load::resolve(input, config, lang)?;
     if inputs.files.is_empty() {
-        return Err(Failure::NoCatalogFiles { under: None }.render(lang));
+        return Err(super::load::nothing_readable(&input.paths, &inputs.walk_findings, lang));
     }
     let mut items = Vec::new();
     let mut kind = CatalogKind::Implementation;
@@ -44,7 +44,8 @@ pub fn run(args: &StatsArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
     let (items, config) = read_items(&args.input, config, lang, quiet)?;
     let stats = crate::stats::compute(items.iter(), &jurisdiction_names(&config));
     let out = match args.format {
-        StatsFormat::Human => render_human(&stats, lang),
+        StatsFormat::Human if args.long => render_human(&stats, lang),
+        StatsFormat::Human => render_compact(&stats, lang),
         StatsFormat::Json => render_json(&stats, lang),
         StatsFormat::Md => render_md(&stats, lang),
     };
@@ -55,9 +56,9 @@ pub fn run(args: &StatsArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
 /// The note that only 一窗受理率 has a target in the seed.
 pub fn targets_note(lang: Lang) -> &'static str {
     if lang == Lang::Zh {
-        "注：实施方案（种子文件）仅对一窗受理率设定了量化目标——市、旗县区两级政务服务中心进驻事项 ≥90%，苏木乡镇（街道）便民服务中心进驻事项 ≥90%；其余指标仅作统计，不判定达标。分母为该项已填写的事项数。"
+        "注：实施方案仅对一窗受理率设定了量化目标——市、旗县区两级政务服务中心进驻事项 ≥90%，苏木乡镇（街道）便民服务中心进驻事项 ≥90%；其余指标仅作统计，不判定达标。分母为该项已填写的事项数。"
     } else {
-        "Note: the seed sets a numeric target only for the one-window acceptance rate (≥90% of items in the city and county service centres, ≥90% in township centres); the other indicators are reported without a target. Denominators count items where the value is filled in."
+        "Note: the implementation plan (实施方案) sets a numeric target only for the one-window acceptance rate (≥90% of items in the city and county service centres, ≥90% in township centres); the other indicators are reported without a target. Denominators count items where the value is filled in."
     }
 }
 
@@ -193,7 +194,73 @@ fn human_group(out: &mut String, g: &Group, lang: Lang) {
     out.push('\n');
 }
 
-/// Renders the stats for people.
+/// A compact cell: the rate, marked ✓ / ✗ against a target.
+fn compact_cell(v: &Value) -> String {
+    let mark = match v.met {
+        Some(true) => " ✓",
+        Some(false) => " ✗",
+        None => "",
+    };
+    format!("{}{mark}", pct(v.value))
+}
+
+/// Renders the stats for people as one compact table: a row per scope (all items, each level,
+/// each jurisdiction), the item count and every indicator, targets marked ✓ (met) or ✗ (not
+/// met); the counts without a rate for all items below. `--long` gives [`render_human`].
+pub fn render_compact(s: &Stats, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut head = vec![(if zh { "范围" } else { "scope" }).to_string(), (if zh { "事项" } else { "items" }).to_string()];
+    head.extend(Indicator::ALL.iter().map(|i| i.short_label(lang).to_string()));
+    let row = |g: &Group, indent: &str| -> Vec<String> {
+        let mut r = vec![format!("{indent}{}", scope_title(&g.scope, lang)), g.items.to_string()];
+        r.extend(g.indicators.iter().map(compact_cell));
+        r
+    };
+    rows.push(row(&s.all, ""));
+    rows.extend(s.levels.iter().map(|g| row(g, "  ")));
+    rows.extend(s.jurisdictions.iter().map(|g| row(g, "")));
+    let widths: Vec<usize> =
+        (0..head.len()).map(|c| rows.iter().map(|r| width(&r[c])).chain([width(&head[c])]).max().unwrap_or(0)).collect();
+    let line = |cells: &[String]| -> String {
+        let mut out = String::new();
+        for (c, cell) in cells.iter().enumerate() {
+            let pad = " ".repeat(widths[c].saturating_sub(width(cell)));
+            if c == 0 {
+                let _ = write!(out, "{cell}{pad}");
+            } else {
+                let _ = write!(out, "  {pad}{cell}");
+            }
+        }
+        out.trim_end().to_string()
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n", if zh { "便利化指标" } else { "Convenience indicators" });
+    let _ = writeln!(out, "{}", line(&head));
+    let _ = writeln!(out, "{}", "─".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
+    for (i, r) in rows.iter().enumerate() {
+        if i == 1 + s.levels.len() && !s.jurisdictions.is_empty() {
+            let _ = writeln!(out, "{}", "─".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
+        }
+        let _ = writeln!(out, "{}", line(r));
+    }
+    out.push('\n');
+    let counts: Vec<String> = count_lines(&s.all, lang).into_iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let _ = writeln!(out, "{}{}", if zh { "全部事项：" } else { "all items: " }, counts.join(if zh { "；" } else { "; " }));
+    let _ = writeln!(
+        out,
+        "{}",
+        if zh {
+            "✓ 达标  ✗ 未达标（目标：一窗受理率 ≥90%，市、县、乡三级）；— 无数据。--long 显示分子/分母和各地区计数。"
+        } else {
+            "✓ met  ✗ not met (target: one-window rate ≥90% at city, county and township level); — no data. --long shows numerators, denominators and counts per scope."
+        }
+    );
+    let _ = writeln!(out, "{}", targets_note(lang));
+    out
+}
+
+/// Renders the stats for people, every scope in full (`--long`).
 pub fn render_human(s: &Stats, lang: Lang) -> String {
     let mut out = String::new();
     let title = if lang == Lang::Zh { "便利化指标" } else { "Convenience indicators" };

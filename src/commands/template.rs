@@ -122,6 +122,7 @@ fn hint(dv: DataValidation, title: &str, message: &str) -> Result<DataValidation
 /// Builds the template workbook in memory.
 pub fn build() -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    crate::publish::marker::mark(&mut wb, crate::publish::marker::Output::Template);
     let mut lists = ListSheet::default();
     items_sheet(wb.add_worksheet(), &mut lists)?;
     materials_sheet(wb.add_worksheet(), &mut lists)?;

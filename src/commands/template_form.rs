@@ -27,6 +27,7 @@ pub fn run(args: &crate::cli::TemplateArgs, lang: Lang) -> Result<i32, String> {
         return Err(Failure::OutputNotXlsx { path: args.output.display().to_string() }.render(lang));
     }
     let mut wb = Workbook::new();
+    crate::publish::marker::mark(&mut wb, crate::publish::marker::Output::Template);
     let ws = wb.add_worksheet();
     ws.set_name(FORM_SHEET).map_err(xlsx_error(lang))?;
     write_form(ws, 0, "政务服务事项办事指南", &|_| None, &[]).map_err(xlsx_error(lang))?;

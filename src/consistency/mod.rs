@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-pub use matrix::{Cell as MatrixCell, Matrix};
+pub use matrix::{Cell as MatrixCell, ItemRow, JurisdictionSummary, Matrix};
 
 use crate::finding::{Finding, Location, Policy};
 use crate::i18n::Msg;

@@ -86,6 +86,8 @@ pub struct TableBuilder {
     sheet: Option<Arc<str>>,
     catalog: CatalogKind,
     dict: Arc<headers::HeaderDictionary>,
+    /// Value aliases from the config.
+    values: Arc<crate::config::ValueAliases>,
     pending: Vec<Row>,
     mapping: Option<Mapping>,
     gave_up: bool,
@@ -138,6 +140,7 @@ impl TableBuilder {
             sheet: sheet.clone(),
             catalog,
             dict: opts.dict.clone(),
+            values: opts.values.clone(),
             pending: Vec::new(),
             mapping: None,
             gave_up: false,
@@ -168,7 +171,7 @@ impl TableBuilder {
             if self.pending.len() < headers::HEADER_SEARCH_ROWS + 1 {
                 return;
             }
-            self.resolve(emit);
+            self.resolve(!index.is_empty(), emit);
             let rows = std::mem::take(&mut self.pending);
             for r in rows {
                 self.data_row(r, index, emit);
@@ -188,7 +191,7 @@ impl TableBuilder {
                 }
                 return;
             }
-            self.resolve(emit);
+            self.resolve(!index.is_empty(), emit);
             let rows = std::mem::take(&mut self.pending);
             for r in rows {
                 self.data_row(r, index, emit);
@@ -225,7 +228,7 @@ impl TableBuilder {
         self.mapping.as_ref()?.fields.iter().find(|(c, _)| *c as u32 == column).map(|(_, f)| *f)
     }
 
-    fn resolve(&mut self, emit: &mut dyn FnMut(Event)) {
+    fn resolve(&mut self, materials_indexed: bool, emit: &mut dyn FnMut(Event)) {
         let Some(header) = headers::detect(&self.pending, &self.dict) else {
             self.gave_up = true;
             let first_nonblank = self.pending.iter().any(|r| !r.is_blank());
@@ -236,14 +239,14 @@ impl TableBuilder {
             return;
         };
         self.pending.retain(|r| r.number > header.last_row);
-        let mapping = self.map(&header, &self.pending, emit);
+        let mapping = self.map(&header, &self.pending, materials_indexed, emit);
         if let TableKind::Items(kind) = mapping.kind {
             emit(Event::Table { file: self.file.clone(), sheet: self.sheet.clone(), kind });
         }
         self.mapping = Some(mapping);
     }
 
-    fn map(&self, header: &Header, sample: &[Row], emit: &mut dyn FnMut(Event)) -> Mapping {
+    fn map(&self, header: &Header, sample: &[Row], materials_indexed: bool, emit: &mut dyn FnMut(Event)) -> Mapping {
         let is_materials = header.columns.iter().any(|c| c.target == Some(Target::Material(MaterialField::Name)))
             && !header.columns.iter().any(|c| c.target == Some(Target::Item(Field::Materials)));
         let kind = if is_materials { TableKind::Materials } else { TableKind::Items(self.catalog) };
@@ -322,6 +325,11 @@ impl TableBuilder {
                 }
             }
         }
+        if let TableKind::Items(catalog) = kind
+            && let Some(f) = missing_columns(&self.file, self.sheet.as_deref(), header, catalog, &sources, materials_indexed)
+        {
+            emit(Event::Finding(f));
+        }
         fields.sort_unstable();
         extra.sort_by_key(|(c, _)| *c);
         let column_of = |f: Field| fields.iter().find(|(_, g)| *g == f).map(|(c, _)| *c);
@@ -363,7 +371,7 @@ impl TableBuilder {
         match m.kind {
             TableKind::Materials => self.material_row(&row, index),
             TableKind::Items(_) => {
-                let (mut item, findings) = build_item(row, m, &self.file, &self.sheet, &self.jurisdiction);
+                let (mut item, findings) = build_item(row, m, &self.file, &self.sheet, &self.jurisdiction, &self.values);
                 if let Some(code) = &item.division_code {
                     self.jurisdiction.observe(code);
                 }
@@ -417,6 +425,38 @@ pub fn set_material_field(mat: &mut Material, mf: MaterialField, t: String) {
         MaterialField::Required => mat.required = normalize::boolean::parse_bool(&t).or_else(|| Some(!t.contains("非"))).unwrap_or(true),
         MaterialField::ELicense => mat.e_license = normalize::boolean::parse_bool(&t),
     }
+}
+
+/// QD009: one finding per table naming every required field without a column, with the
+/// table's unmapped headers as candidates (so a 500-row sheet without 主管部门 gives one finding,
+/// not 500 QD100; the registry's precedence drops those).
+fn missing_columns(
+    file: &str,
+    sheet: Option<&str>,
+    header: &Header,
+    catalog: CatalogKind,
+    sources: &BTreeMap<Field, FieldSource>,
+    materials_indexed: bool,
+) -> Option<Finding> {
+    // 申请材料 may come from a separate materials table read earlier and joined by code: then
+    // QD100 judges each item. Without one, a table with no materials column is one finding.
+    let fields: Vec<Field> = Field::ALL
+        .iter()
+        .copied()
+        .filter(|f| f.required_in(catalog) && !(*f == Field::Materials && materials_indexed) && !sources.contains_key(f))
+        .collect();
+    if fields.is_empty() {
+        return None;
+    }
+    let unmapped = header
+        .columns
+        .iter()
+        .filter(|c| c.target.is_none() && !c.header.trim().is_empty() && !is_sequence_header(&c.header))
+        .map(|c| format!("{} {}", crate::model::provenance::column_letters(c.index), c.header))
+        .collect();
+    let mut f = Finding::at_file("QD009", file, sheet, Msg::MissingColumns { fields, unmapped });
+    f.location.row = Some(header.last_row);
+    Some(f)
 }
 
 /// Whether a header only numbers rows (序号).
@@ -479,14 +519,24 @@ fn names_field(dict: &headers::HeaderDictionary, memo: &mut HashMap<String, Opti
 
 /// Builds one item from a data row through the resolved mapping. Mapped cells are moved into
 /// the item (each column maps to at most one field, and mapped columns are not extra).
-fn build_item(mut row: Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str>>, jurisdiction: &Jurisdiction) -> (Item, Vec<Finding>) {
+fn build_item(
+    mut row: Row,
+    m: &Mapping,
+    file: &Arc<str>,
+    sheet: &Option<Arc<str>>,
+    jurisdiction: &Jurisdiction,
+    values: &crate::config::ValueAliases,
+) -> (Item, Vec<Finding>) {
     let mut item = Item {
         provenance: Provenance { file: file.clone(), sheet: sheet.clone(), row: row.number, fields: m.sources.clone(), form: false },
         ..Default::default()
     };
     let mut problems: Vec<(Field, ValueProblem)> = Vec::new();
     for (c, f) in &m.fields {
-        let cell = row.cells.get_mut(*c).map(std::mem::take).unwrap_or_default();
+        let mut cell = row.cells.get_mut(*c).map(std::mem::take).unwrap_or_default();
+        if let Some(aliases) = values.get(f) {
+            alias_value(&mut cell, aliases);
+        }
         // A bare number under a header that names the unit (`承诺时限（天）`) takes that unit.
         if let Some((_, unit)) = m.units.iter().find(|(g, _)| g == f)
             && let Some(value) = bare_number(&cell)
@@ -499,6 +549,9 @@ fn build_item(mut row: Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str
             continue;
         }
         if let Some(p) = normalize::apply_owned(&mut item, *f, cell) {
+            if let ValueProblem::Unreadable(raw) = &p {
+                item.unread.insert(*f, raw.clone());
+            }
             problems.push((*f, p));
         }
     }
@@ -541,6 +594,16 @@ fn build_item(mut row: Row, m: &Mapping, file: &Arc<str>, sheet: &Option<Arc<str
         .collect();
     findings.extend(repaired.into_iter().map(|msg| Finding::at_item("QD015", &item, Some(Field::DivisionCode), msg)));
     (item, findings)
+}
+
+/// Replaces a whole cell that is a configured value alias (`values: {level: {区级: 县级}}`)
+/// by the vocabulary's term it stands for.
+fn alias_value(cell: &mut super::table::Cell, aliases: &std::collections::BTreeMap<String, String>) {
+    if let super::table::Cell::Text(t) = cell
+        && let Some(to) = aliases.get(t.trim())
+    {
+        *t = to.clone();
+    }
 }
 
 /// A cell holding only a whole number (a number cell, or digits as text).

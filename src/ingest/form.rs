@@ -287,6 +287,9 @@ impl FormBuilder {
         let mut problems = Vec::new();
         for (f, cell) in values {
             if let Some(p) = normalize::apply(&mut item, f, cell) {
+                if let normalize::ValueProblem::Unreadable(raw) = &p {
+                    item.unread.insert(f, raw.clone());
+                }
                 problems.push((f, p));
             }
         }

@@ -148,9 +148,16 @@ impl HeaderDictionary {
         if notes.is_empty() {
             return None;
         }
-        let named_by_note =
-            notes.iter().map(|n| fold_key(n)).filter(|n| n.chars().count() >= MIN_TERM_CHARS).find_map(|n| self.item.get(&n).copied());
-        named_by_note.or_else(|| self.item.get(&fold_key(&outside)).copied())
+        let named_outside = self.item.get(&fold_key(&outside)).copied();
+        // The note clarifies only when it names a field of the same kind (`事项编码（基本编码）`);
+        // `统一社会信用代码（实施主体）` names whose code it is, not another column.
+        let named_by_note = notes
+            .iter()
+            .map(|n| fold_key(n))
+            .filter(|n| n.chars().count() >= MIN_TERM_CHARS)
+            .find_map(|n| self.item.get(&n).copied())
+            .filter(|f| named_outside.is_none_or(|o| o.kind() == f.kind()));
+        named_by_note.or(named_outside)
     }
 
     /// The material field a header names exactly.
@@ -488,6 +495,8 @@ mod tests {
         assert_eq!(d.field("事项\n名称"), Some(Field::Name));
         assert_eq!(d.field("事项编码（基本编码）"), Some(Field::BasicCode));
         assert_eq!(d.field("申请材料（名称）"), Some(Field::Materials));
+        assert_eq!(d.field("统一社会信用代码（实施主体）"), Some(Field::AgencyCode));
+        assert_eq!(d.field("办理时限（承诺时限）"), Some(Field::PromisedLimit));
         assert_eq!(d.field("★事项名称【必填】"), Some(Field::Name));
         assert_eq!(header_unit("法定办结时限（天）", Field::StatutoryLimit), Some(LimitUnit::NaturalDay));
         assert_eq!(header_unit("承诺时限(工作日)", Field::PromisedLimit), Some(LimitUnit::WorkingDay));

@@ -46,6 +46,8 @@ pub struct Options {
     pub layout: Layout,
     /// Resource limits checked before parsing.
     pub limits: crate::config::Limits,
+    /// Value aliases from the config (`values:`), applied to whole cells before normalizing.
+    pub values: Arc<crate::config::ValueAliases>,
     /// Division names (bundled table and `jurisdictions:`), to tell a list's jurisdiction from
     /// its file, folder or sheet name.
     pub divisions: Arc<crate::model::divisions::Divisions>,
@@ -59,6 +61,7 @@ impl Default for Options {
             base: None,
             layout: Layout::Auto,
             limits: crate::config::Limits::default(),
+            values: Arc::default(),
             divisions: Arc::new(crate::model::divisions::Divisions::new(&Default::default())),
         }
     }
@@ -145,6 +148,11 @@ impl Reader {
         let unreadable = |reason: Reason, emit: &mut dyn FnMut(Event)| {
             emit(Event::Finding(Finding::at_file("QD001", display, None, Msg::FileUnreadable { reason })));
         };
+        // One open first: a file that cannot be opened (missing, forbidden) is one finding in
+        // plain words, not a reader's error after an "empty file".
+        if let Err(e) = std::fs::File::open(path) {
+            return unreadable(Reason::from_io(&e), emit);
+        }
         let mut format = format_of(path);
         let mut merges = true;
         if format == Some(Format::Workbook) {
@@ -168,7 +176,7 @@ impl Reader {
                     b.csv_issue(issue, emit);
                 }
                 if let Err(e) = res {
-                    unreadable(Reason::Other(e.to_string()), emit);
+                    unreadable(Reason::from_io(&e), emit);
                 }
             }
             Some(Format::Workbook) => {

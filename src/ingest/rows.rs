@@ -65,8 +65,26 @@ const SIGN_OFF_LABELS: &[&str] = &[
 ];
 
 /// Endings of a sign-off label (`填报人`, `分管领导`, `填报日期`, `单位负责同志`).
-const SIGN_OFF_SUFFIXES: &[&str] =
-    &["人", "单位", "日期", "时间", "电话", "领导", "签字", "签名", "盖章", "同志", "负责人", "科室", "长", "员"];
+const SIGN_OFF_SUFFIXES: &[&str] = &[
+    "人",
+    "单位",
+    "日期",
+    "时间",
+    "电话",
+    "号码",
+    "邮箱",
+    "传真",
+    "邮编",
+    "领导",
+    "签字",
+    "签名",
+    "盖章",
+    "同志",
+    "负责人",
+    "科室",
+    "长",
+    "员",
+];
 
 /// The longest label, in characters, read as a sign-off label before a colon.
 const MAX_LABEL_CHARS: usize = 8;
@@ -89,6 +107,14 @@ pub fn non_item_text(text: &str) -> Option<SkipReason> {
     if t.chars().count() <= 40 && has_date(t) {
         return Some(SkipReason::SignOff);
     }
+    // Prefixes are tested on the text without whitespace: `合  计`, `注 ：`, `说 明`.
+    let spaced = t;
+    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = compact.as_str();
+    // A blank date line of a form: `年  月  日`.
+    if !t.is_empty() && t.chars().all(|c| matches!(c, '年' | '月' | '日')) && t.contains('月') {
+        return Some(SkipReason::SignOff);
+    }
     if TOTAL_WORDS.iter().any(|w| t.starts_with(w)) || counts_records(t) {
         return Some(SkipReason::Total);
     }
@@ -108,6 +134,7 @@ pub fn non_item_text(text: &str) -> Option<SkipReason> {
         }
     }
     // `填报单位：某局`, `审核人：`, `填报日期: 2022年6月`, `联系电话 0472-1234567`.
+    let t = spaced;
     let label_end = t.find([':', '：']).map(|i| (i, true)).or_else(|| t.find(char::is_whitespace).map(|i| (i, false)));
     let label = match label_end {
         Some((i, _)) => &t[..i],
@@ -309,6 +336,10 @@ mod tests {
             ("共 6 条记录", SkipReason::Total),
             ("共12项", SkipReason::Total),
             ("共计：12项", SkipReason::Total),
+            ("合  计", SkipReason::Total),
+            ("注 ：以上", SkipReason::Note),
+            ("年    月    日", SkipReason::SignOff),
+            ("电子邮箱：a@b.cn", SkipReason::SignOff),
             ("总数 3 个", SkipReason::Total),
             ("第 1 页，共 2 页", SkipReason::Note),
             ("第3页/共9页", SkipReason::Note),

@@ -29,6 +29,11 @@ impl Divisions {
         Divisions { names }
     }
 
+    /// Short names in common use for divisions whose official names are long, looked for in
+    /// paths besides the official names.
+    const SHORT_NAMES: &'static [(&'static str, &'static str)] =
+        &[("150223000000", "达茂旗"), ("150221000000", "土右旗"), ("150206000000", "白云矿区"), ("150271000000", "稀土高新区")];
+
     /// Every code with its name.
     pub fn names(&self) -> &BTreeMap<String, String> {
         &self.names
@@ -44,12 +49,17 @@ impl Divisions {
     /// when two unrelated divisions are named.
     pub fn named_in<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> Option<&str> {
         let texts: Vec<&str> = texts.into_iter().collect();
-        let found: Vec<&str> = self
+        let mut found: Vec<&str> = self
             .names
             .iter()
             .filter(|(_, name)| name.chars().count() >= MIN_NAME_CHARS && texts.iter().any(|t| t.contains(name.as_str())))
             .map(|(code, _)| code.as_str())
             .collect();
+        for (code, short) in Divisions::SHORT_NAMES {
+            if texts.iter().any(|t| t.contains(short)) && !found.contains(code) {
+                found.push(code);
+            }
+        }
         let deepest: Vec<&str> = found.iter().copied().filter(|c| !found.iter().any(|d| d != c && is_ancestor(c, d))).collect();
         match deepest.as_slice() {
             [one] => Some(one),
@@ -78,5 +88,6 @@ mod tests {
         assert_eq!(d.named_in(["清单.csv"]), None);
         assert_eq!(d.named_in(["包头市东河区清单.csv"]), Some("150202000000"));
         assert_eq!(d.named_in(["东河区与青山区.csv"]), None);
+        assert_eq!(d.named_in(["达茂旗/实施清单.xlsx"]), Some("150223000000"));
     }
 }

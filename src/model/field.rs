@@ -232,14 +232,6 @@ impl Field {
     pub fn from_key(key: &str) -> Option<Field> {
         Field::ALL.iter().copied().find(|f| f.key() == key)
     }
-
-    /// The label in the requested language.
-    pub fn label_in(self, lang: crate::i18n::Lang) -> &'static str {
-        match lang {
-            crate::i18n::Lang::Zh => self.label(),
-            crate::i18n::Lang::En => self.label_en(),
-        }
-    }
 }
 
 #[cfg(test)]

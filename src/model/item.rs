@@ -116,6 +116,20 @@ pub enum CatalogKind {
     Base,
 }
 
+impl Field {
+    /// Whether a table of `kind` must carry this field (fields.md "required"; a base entry
+    /// needs only its basic elements and 主管部门). Fee elements are QD107's.
+    pub fn required_in(self, kind: CatalogKind) -> bool {
+        use super::field::Required;
+        match (self.required(), kind) {
+            (Required::Always, _) => true,
+            (Required::Implementation, CatalogKind::Implementation) => true,
+            (Required::Implementation, CatalogKind::Base) => self == Field::Department,
+            _ => false,
+        }
+    }
+}
+
 /// A normalized government service item: an implementation-list row, or a base-catalog entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -269,6 +283,10 @@ pub struct Item {
     /// Columns that map to no field, by original header.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, String>,
+    /// The text as written of each value that could not be read (QD010), by field, so that
+    /// publications show what the department wrote instead of a blank.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unread: BTreeMap<Field, String>,
 }
 
 /// Serializes `level` as one string, or an array when a base entry names several levels.

@@ -90,7 +90,7 @@ macro_rules! vocab {
 vocab! {
     /// 事项类型 (GB/T 39046 A.1 type codes as aliases).
     ItemType via item_type_forms {
-        Licensing => "行政许可", "administrative licensing", ["许可", "01", "1"];
+        Licensing => "行政许可", "administrative licensing", ["许可", "01", "1", "行政审批"];
         Penalty => "行政处罚", "administrative penalty", ["处罚", "02", "2"];
         Enforcement => "行政强制", "administrative enforcement", ["强制", "03", "3"];
         Levy => "行政征收", "administrative levy", ["征收", "04", "4"];
@@ -210,6 +210,37 @@ impl Level {
     }
 }
 
+/// A field's closed vocabulary as (canonical terms, other accepted Chinese forms), for help
+/// texts and config value aliases; `None` for fields without one. Long official forms read by
+/// pattern (`苏木乡镇（街道）级`, `行政许可类`) are not listed one by one.
+pub fn accepted_forms(field: crate::model::field::Field) -> Option<(Vec<&'static str>, Vec<&'static str>)> {
+    use crate::model::field::Kind;
+    fn of<T: Copy + PartialEq + 'static>(
+        all: &[T],
+        forms: &'static [(&'static str, T)],
+        name: fn(T) -> &'static str,
+        en: fn(T) -> &'static str,
+    ) -> (Vec<&'static str>, Vec<&'static str>) {
+        let canonical: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+        let mut other: Vec<&str> = Vec::new();
+        for (form, v) in forms {
+            if !canonical.contains(form) && *form != en(*v) && !other.contains(form) {
+                other.push(form);
+            }
+        }
+        (canonical, other)
+    }
+    Some(match field.kind() {
+        Kind::ItemType => of(ItemType::ALL, ItemType::forms(), ItemType::as_str, ItemType::en),
+        Kind::Level => of(Level::ALL, Level::forms(), Level::as_str, Level::en),
+        Kind::AgencyNature => of(AgencyNature::ALL, AgencyNature::forms(), AgencyNature::as_str, AgencyNature::en),
+        Kind::ServiceObjects => of(ServiceObject::ALL, ServiceObject::forms(), ServiceObject::as_str, ServiceObject::en),
+        Kind::SpecialProcedures => of(SpecialProcedure::ALL, SpecialProcedure::forms(), SpecialProcedure::as_str, SpecialProcedure::en),
+        Kind::CrossArea => of(CrossArea::ALL, CrossArea::forms(), CrossArea::as_str, CrossArea::en),
+        _ => return None,
+    })
+}
+
 /// Long official forms of 事项类型: `行政许可类`, `公共服务事项`, `其他类`, `行政许可（01）`;
 /// `key` is already folded.
 fn item_type_forms(key: &str) -> Option<ItemType> {
@@ -251,6 +282,11 @@ const LEVEL_WORDS: &[(&str, Option<Level>)] = &[
     ("盟市", Some(Level::City)),
     ("市州", Some(Level::City)),
     ("地区", Some(Level::City)),
+    ("市直", Some(Level::City)),
+    ("盟直", Some(Level::City)),
+    ("旗直", Some(Level::County)),
+    ("县直", Some(Level::County)),
+    ("区直", Some(Level::County)),
     ("盟", Some(Level::City)),
     ("州", Some(Level::City)),
     ("市", Some(Level::City)),
@@ -288,6 +324,36 @@ const LEVEL_WORDS: &[(&str, Option<Level>)] = &[
 /// word comes first and `市` follows it as a county-level city (`县市区级`, `旗县市区`).
 /// Anything else (`市县两级`, `乡村`) is not one level.
 fn level_forms(key: &str) -> Option<Level> {
+    match level_words(key)?.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// Several levels written as one word, for a base catalog: `市县两级`, `市县乡村四级`
+/// (each word a different level, an optional count at the end).
+pub fn level_list(text: &str) -> Option<Vec<Level>> {
+    let key = crate::normalize::text::fold_key(text);
+    // The count is required and must match: `省市级` is not read as two levels.
+    let (key, count) =
+        [("两级", 2), ("二级", 2), ("三级", 3), ("四级", 4), ("五级", 5)].iter().find_map(|(c, n)| key.strip_suffix(c).map(|k| (k, *n)))?;
+    let mut rest = key;
+    let mut seen: Vec<Level> = Vec::new();
+    while !rest.is_empty() {
+        let (word, level) = LEVEL_WORDS.iter().filter(|(w, _)| rest.starts_with(w)).max_by_key(|(w, _)| w.len()).copied()?;
+        rest = &rest[word.len()..];
+        if let Some(l) = level
+            && !seen.contains(&l)
+        {
+            seen.push(l);
+        }
+    }
+    (seen.len() == count).then_some(seen)
+}
+
+/// The level the words of `key` name: all words of one level, or a county word followed by
+/// `市` (a county-level city); `None` when a word is not a level word or they name several.
+fn level_words(key: &str) -> Option<Vec<Level>> {
     let mut rest = key;
     let mut seen: Vec<Level> = Vec::new();
     while !rest.is_empty() {
@@ -300,10 +366,10 @@ fn level_forms(key: &str) -> Option<Level> {
     let first = *seen.first()?;
     let all_first = seen.iter().all(|l| *l == first);
     if all_first {
-        return Some(first);
+        return Some(vec![first]);
     }
     // 县（市、区）级: 市 after a county word is a county-level city.
-    (first == Level::County && seen.iter().all(|l| matches!(l, Level::County | Level::City))).then_some(Level::County)
+    (first == Level::County && seen.iter().all(|l| matches!(l, Level::County | Level::City))).then(|| vec![Level::County])
 }
 
 #[cfg(test)]
@@ -341,6 +407,15 @@ mod tests {
         for s in ["市县两级", "乡村", "省市级", "本级", "级", "城区", ""] {
             assert_eq!(Level::parse(s), None, "{s}");
         }
+        assert_eq!(Level::parse("市直"), Some(Level::City));
+        assert_eq!(Level::parse("旗县（市区）级"), Some(Level::County));
+        use Level::*;
+        assert_eq!(level_list("市县两级"), Some(vec![City, County]));
+        assert_eq!(level_list("市县乡村四级"), Some(vec![City, County, Township, Village]));
+        assert_eq!(level_list("旗县"), None, "one level");
+        assert_eq!(level_list("省市级"), None, "no count");
+        assert_eq!(level_list("市县三级"), None, "the count disagrees");
+        assert_eq!(level_list("市县医院"), None);
     }
 
     #[test]

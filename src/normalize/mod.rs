@@ -156,7 +156,7 @@ fn apply_clean(item: &mut Item, field: Field, t: String) -> Option<ValueProblem>
                 None => bad(),
             },
         },
-        Kind::Level => list(&t, Level::parse, &mut item.level),
+        Kind::Level => list(&t, levels, &mut item.level),
         Kind::ServiceObjects => list(&t, service_objects, &mut item.service_object),
         Kind::SpecialProcedures => {
             if text::says_none(&t) {
@@ -208,6 +208,12 @@ fn apply_clean(item: &mut Item, field: Field, t: String) -> Option<ValueProblem>
             None => bad(),
         },
     }
+}
+
+/// One part of a 行使层级 list: one level (`旗县区级`), or several written as one
+/// (`市县两级`, in base catalogs).
+fn levels(part: &str) -> Option<Vec<Level>> {
+    Level::parse(part).map(|l| vec![l]).or_else(|| crate::model::vocab::level_list(part))
 }
 
 /// One part of a 服务对象 list: a term, or terms joined by 或 / 和 / 及 / 与 (`法人或其他组织`).

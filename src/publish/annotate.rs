@@ -66,8 +66,10 @@ pub fn note_text(notes: &[Annotation<'_>], lang: Lang) -> String {
     for a in notes {
         let f = a.finding;
         let mut s = format!("【{}】{} {}", word(lang, f.severity.as_str()), f.rule, f.message.render(lang));
-        if let Some(r) = crate::rules::registry::find(f.rule) {
-            s.push_str(&format!("\n{}：{}", word(lang, "help"), r.help(lang)));
+        let help = crate::rules::registry::help(f, lang);
+        if !help.is_empty() {
+            let sep = if lang == Lang::Zh { "：" } else { ": " };
+            s.push_str(&format!("\n{}{sep}{help}", word(lang, "help")));
         }
         if let Some(r) = a.mark.round {
             s.push_str(&format!("\n[{}]", word(lang, r.key())));

@@ -4,6 +4,8 @@
 
 pub mod annotate;
 pub mod csvout;
+pub mod marker;
+pub mod print;
 pub mod returns;
 pub mod sheets;
 
@@ -254,12 +256,6 @@ impl ListSheet {
         ws.set_hidden(true);
         Ok(())
     }
-}
-
-/// The custom document property marking a workbook as written by qingdan (so that a later
-/// run does not read its own outputs as inputs): `qingdan` = `qingdan <version>`.
-pub fn output_properties() -> rust_xlsxwriter::DocProperties {
-    rust_xlsxwriter::DocProperties::new().set_custom_property("qingdan", concat!("qingdan ", env!("CARGO_PKG_VERSION")))
 }
 
 /// Turns a workbook error into a message for people in `lang` (use as `.map_err(xlsx_error(lang))`).

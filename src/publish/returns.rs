@@ -164,9 +164,9 @@ fn entry_cells(e: &Entry<'_>, lang: Lang, cols: Columns) -> Vec<String> {
                     None => f.item.clone().unwrap_or_default(),
                 },
                 f.field.map(|x| x.label_in(lang).to_string()).or_else(|| f.location.header.clone()).unwrap_or_default(),
-                f.value_shown().or_else(|| f.message.raw()).unwrap_or("").to_string(),
+                f.value_shown().unwrap_or("").to_string(),
                 f.message.render(lang),
-                help(f.rule),
+                crate::rules::registry::help(f, lang).to_string(),
                 severity_word(lang, f.severity.as_str()).to_string(),
                 f.rule.to_string(),
             ]
@@ -248,7 +248,7 @@ fn list_csv(w: &mut dyn std::io::Write, entries: &[Entry<'_>], lang: Lang, cols:
 
 fn new_workbook() -> Workbook {
     let mut wb = Workbook::new();
-    wb.set_properties(&super::output_properties());
+    super::marker::mark(&mut wb, super::marker::Output::Return);
     wb
 }
 

@@ -7,14 +7,19 @@
 //! numbered sheet (`县级事项目录 (2)`, `办事指南 (2)` …). Notes, column widths, freeze panes,
 //! autofilters and page breaks are kept outside the row data and may be set at any time.
 
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
+use super::print::print_setup;
 use super::{Widths, field_note, header_format, wrap_format, wrapped_lines};
-use crate::commands::export::Indicators;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::i18n::{Lang, word};
 use crate::model::field::{Field, Kind, MaterialField};
 use crate::model::item::Item;
+use crate::model::vocab::Level;
+use crate::stats::{Group, Indicator, Scope, Stats};
 
 /// Excel's limit on the rows of a worksheet.
 pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
@@ -39,6 +44,8 @@ trait Layout {
 struct Parts<'a, L: Layout> {
     wb: &'a mut Workbook,
     name: &'a str,
+    /// The printed title of every part.
+    title: &'a str,
     limit: u32,
     part: usize,
     ws: Worksheet,
@@ -50,11 +57,12 @@ struct Parts<'a, L: Layout> {
 }
 
 impl<'a, L: Layout> Parts<'a, L> {
-    fn new(wb: &'a mut Workbook, name: &'a str, limit: u32, mut layout: L) -> Result<Self, XlsxError> {
+    fn new(wb: &'a mut Workbook, name: &'a str, title: &'a str, limit: u32, mut layout: L) -> Result<Self, XlsxError> {
         let mut ws = wb.new_worksheet_with_constant_memory()?;
         ws.set_name(name)?;
+        print_setup(&mut ws, title)?;
         let first = layout.start(&mut ws)?;
-        Ok(Parts { wb, name, limit, part: 1, ws, first, row: first, layout })
+        Ok(Parts { wb, name, title, limit, part: 1, ws, first, row: first, layout })
     }
 
     /// Reserves `n` consecutive rows and returns the first; opens the next part when the current
@@ -64,6 +72,7 @@ impl<'a, L: Layout> Parts<'a, L> {
             self.part += 1;
             let mut next = self.wb.new_worksheet_with_constant_memory()?;
             next.set_name(part_name(self.name, self.part))?;
+            print_setup(&mut next, self.title)?;
             let done = std::mem::replace(&mut self.ws, next);
             self.push(done)?;
             self.first = self.layout.start(&mut self.ws)?;
@@ -100,7 +109,12 @@ struct List {
 
 impl List {
     fn new(headers: Vec<&'static str>, notes: bool, freeze_col: u16) -> List {
-        let mut widths = Widths::new(headers.len());
+        List::with_cap(headers, notes, freeze_col, super::MAX_WIDTH)
+    }
+
+    /// A list whose columns are at most `cap` wide.
+    fn with_cap(headers: Vec<&'static str>, notes: bool, freeze_col: u16, cap: usize) -> List {
+        let mut widths = Widths::with_cap(headers.len(), cap);
         for (c, h) in headers.iter().enumerate() {
             widths.see(c, h);
         }
@@ -138,28 +152,213 @@ fn write_text(ws: &mut Worksheet, row: u32, col: u16, text: &str, wrap: &Format)
     Ok(())
 }
 
+/// What the item sheets need besides the items: division names for items that carry only a
+/// code, and the problems `check` found on each item's row (for the 状态 column).
+#[derive(Debug, Default)]
+pub struct Annotations {
+    names: BTreeMap<String, String>,
+    problems: HashMap<RowKey, Vec<(&'static str, Option<Field>)>>,
+}
+
+/// A source row: file, sheet, 1-based row.
+type RowKey = (Arc<str>, Option<Arc<str>>, u32);
+
+impl Annotations {
+    /// Names by division code (config and bundled table) and the findings of the check; infos
+    /// are left out of the 状态 column.
+    pub fn new(names: BTreeMap<String, String>, findings: &[Finding]) -> Annotations {
+        let mut problems: HashMap<_, Vec<(&'static str, Option<Field>)>> = HashMap::new();
+        for f in findings.iter().filter(|f| f.severity >= Severity::Warning) {
+            let (Some(file), Some(row)) = (&f.location.file, f.location.row) else { continue };
+            let e = problems.entry((file.clone(), f.location.sheet.clone(), row)).or_default();
+            if !e.contains(&(f.rule, f.field)) {
+                e.push((f.rule, f.field));
+            }
+        }
+        Annotations { names, problems }
+    }
+
+    /// The division name of an item: its own 行政区划, else the name of its code.
+    pub fn division_name(&self, item: &Item) -> Option<String> {
+        item.division_name.clone().or_else(|| self.names.get(item.division_code.as_deref()?).cloned())
+    }
+
+    /// The 状态 text of an item: `有问题：QD010 法定办结时限；QD104 承诺办结时限`, or empty.
+    pub fn status(&self, item: &Item) -> String {
+        let p = &item.provenance;
+        let mut rows: Vec<u32> = vec![p.row];
+        if p.form {
+            rows.extend(p.fields.values().filter_map(|s| s.row));
+            rows.sort_unstable();
+            rows.dedup();
+        }
+        let mut parts: Vec<String> = Vec::new();
+        for row in rows {
+            for (rule, field) in self.problems.get(&(p.file.clone(), p.sheet.clone(), row)).into_iter().flatten() {
+                let part = match field {
+                    Some(f) => format!("{rule} {}", f.label()),
+                    None => rule.to_string(),
+                };
+                if !parts.contains(&part) {
+                    parts.push(part);
+                }
+            }
+        }
+        if parts.is_empty() { String::new() } else { format!("有问题：{}", parts.join("；")) }
+    }
+
+    /// The text of a field in a published cell: the read value, the division name looked up by
+    /// code, or the text as written when it could not be read (`true` then).
+    pub fn cell(&self, item: &Item, f: Field) -> Option<(String, bool)> {
+        if let Some(v) = item.display(f) {
+            return Some((v, false));
+        }
+        if f == Field::DivisionName
+            && let Some(n) = self.division_name(item)
+        {
+            return Some((n, false));
+        }
+        item.unread.get(&f).map(|raw| (raw.clone(), true))
+    }
+}
+
+/// The widest column of a data sheet: 49 columns of at most this width still print one page
+/// wide within the 10 % smallest print scale of Excel and LibreOffice.
+pub const DATA_WIDTH: usize = 28;
+/// The widest column of the 统计 sheets (longer headers wrap).
+const STATS_WIDTH: usize = 12;
+
+/// The header of the 状态 column of item sheets.
+pub const STATUS: &str = "状态";
+
+/// The format of a cell holding text that could not be read (kept as written, marked).
+fn unread_format() -> Format {
+    Format::new().set_text_wrap().set_align(FormatAlign::Top).set_background_color(rust_xlsxwriter::Color::RGB(0xFFE699))
+}
+
 /// An item sheet (split into numbered parts past `limit` rows): canonical headers in
-/// [`Field::ALL`] order with notes, one row per item, in the given order. Numeric kinds
-/// (到现场次数, 网上办理深度) are written as numbers, everything else as strings.
-pub fn items_sheet<'i>(wb: &mut Workbook, name: &str, items: impl IntoIterator<Item = &'i Item>, limit: u32) -> Result<(), XlsxError> {
-    let headers: Vec<&str> = Field::ALL.iter().map(|f| f.label()).collect();
-    let mut parts = Parts::new(wb, name, limit, List::new(headers, true, 1))?;
+/// [`Field::ALL`] order with notes and a last 状态 column, one row per item, in the given order.
+/// Numeric kinds (到现场次数, 网上办理深度) are written as numbers, everything else as strings;
+/// a value that could not be read is kept as written (shaded) and named in 状态.
+pub fn items_sheet<'i>(
+    wb: &mut Workbook,
+    name: &str,
+    title: &str,
+    items: impl IntoIterator<Item = &'i Item>,
+    limit: u32,
+    ann: &Annotations,
+) -> Result<(), XlsxError> {
+    let mut headers: Vec<&str> = Field::ALL.iter().map(|f| f.label()).collect();
+    headers.push(STATUS);
+    let status_col = Field::ALL.len();
+    let mut parts = Parts::new(wb, name, title, limit, List::with_cap(headers, true, 1, DATA_WIDTH))?;
     let wrap = wrap_format();
+    let unread = unread_format();
     for item in items {
         let row = parts.reserve(1)?;
         for (c, f) in Field::ALL.iter().enumerate() {
-            let Some(v) = item.display(*f) else { continue };
+            let Some((v, raw)) = ann.cell(item, *f) else { continue };
             let number = match f.kind() {
-                Kind::Visits | Kind::OnlineDepth => v.parse::<f64>().ok(),
+                Kind::Visits | Kind::OnlineDepth if !raw => v.parse::<f64>().ok(),
                 _ => None,
             };
             match number {
                 Some(n) => {
                     parts.ws.write_number(row, c as u16, n)?;
                 }
+                None if raw => {
+                    parts.ws.write_string_with_format(row, c as u16, &v, &unread)?;
+                }
                 None => write_text(&mut parts.ws, row, c as u16, &v, &wrap)?,
             }
             parts.layout.widths.see(c, &v);
+        }
+        let status = ann.status(item);
+        if !status.is_empty() {
+            parts.ws.write_string(row, status_col as u16, &status)?;
+            parts.layout.widths.see(status_col, &status);
+        }
+    }
+    parts.end()
+}
+
+/// The columns of a 公开目录 sheet: header, field (`None`: 序号), width in character units.
+const PUBLIC_COLUMNS: [(&str, Option<Field>, usize); 13] = [
+    ("序号", None, 5),
+    ("行政区划", Some(Field::DivisionName), 10),
+    ("事项名称", Some(Field::Name), 22),
+    ("事项类型", Some(Field::ItemType), 9),
+    ("实施主体", Some(Field::Agency), 16),
+    ("设定依据", Some(Field::LegalBasis), 34),
+    ("行使层级", Some(Field::Level), 7),
+    ("法定办结时限", Some(Field::StatutoryLimit), 9),
+    ("承诺办结时限", Some(Field::PromisedLimit), 9),
+    ("是否收费", Some(Field::Fee), 6),
+    ("办理地点", Some(Field::Place), 16),
+    ("咨询电话", Some(Field::ConsultPhone), 12),
+    ("网办地址", Some(Field::OnlineUrl), 20),
+];
+
+/// The public columns' headers (序号, 事项名称, 事项类型, 实施主体, 设定依据 …).
+pub fn public_headers() -> Vec<&'static str> {
+    PUBLIC_COLUMNS.iter().map(|c| c.0).collect()
+}
+
+/// Fixed-width columns, wrapped text and a header that repeats: the 公开目录 layout.
+struct Public {
+    head: Format,
+}
+
+impl Layout for Public {
+    fn start(&mut self, ws: &mut Worksheet) -> Result<u32, XlsxError> {
+        ws.set_row_height(0, 30)?;
+        for (c, (h, _, w)) in PUBLIC_COLUMNS.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &self.head)?;
+            ws.set_column_width(c as u16, *w as f64)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        Ok(1)
+    }
+
+    fn finish(&mut self, _ws: &mut Worksheet, _last: u32) -> Result<(), XlsxError> {
+        Ok(())
+    }
+}
+
+/// A 公开目录 sheet: the columns the public reads (序号, 行政区划, 事项名称, 事项类型, 实施主体,
+/// 设定依据, 行使层级, 法定/承诺办结时限, 是否收费, 办理地点, 咨询电话, 网办地址), fixed widths
+/// that fit one landscape A4 page, wrapped and bordered, rows as tall as their text; numbered
+/// from 1 across parts. A value that could not be read is printed as written.
+pub fn public_sheet<'i>(
+    wb: &mut Workbook,
+    name: &str,
+    title: &str,
+    items: impl IntoIterator<Item = &'i Item>,
+    limit: u32,
+    ann: &Annotations,
+) -> Result<(), XlsxError> {
+    let head = header_format().set_font_size(10);
+    let cell = Format::new().set_font_size(10).set_text_wrap().set_align(FormatAlign::Top).set_border(FormatBorder::Thin);
+    let center = cell.clone().set_align(FormatAlign::Center);
+    let mut parts = Parts::new(wb, name, title, limit, Public { head })?;
+    for (n, item) in items.into_iter().enumerate() {
+        let row = parts.reserve(1)?;
+        let texts: Vec<String> = PUBLIC_COLUMNS
+            .iter()
+            .map(|(_, f, _)| match f {
+                None => (n + 1).to_string(),
+                Some(f) => ann.cell(item, *f).map(|(v, _)| v).unwrap_or_default(),
+            })
+            .collect();
+        let lines = texts.iter().zip(PUBLIC_COLUMNS.iter()).map(|(t, (_, _, w))| wrapped_lines(t, w.saturating_sub(1))).max().unwrap_or(1);
+        parts.ws.set_row_height(row, (lines as f64 * 13.5 + 3.0).clamp(16.0, 409.0))?;
+        for (c, t) in texts.iter().enumerate() {
+            let f = if c == 0 || c == 3 || c == 6 || c == 9 { &center } else { &cell };
+            if c == 0 {
+                parts.ws.write_number_with_format(row, 0, (n + 1) as f64, f)?;
+            } else {
+                parts.ws.write_string_with_format(row, c as u16, t, f)?;
+            }
         }
     }
     parts.end()
@@ -167,10 +366,10 @@ pub fn items_sheet<'i>(wb: &mut Workbook, name: &str, items: impl IntoIterator<I
 
 /// The 申请材料 sheet (split past `limit` rows): one row per material (实施编码, 事项名称, then
 /// the material fields).
-pub fn materials_sheet(wb: &mut Workbook, items: &[&Item], limit: u32) -> Result<(), XlsxError> {
+pub fn materials_sheet(wb: &mut Workbook, title: &str, items: &[&Item], limit: u32) -> Result<(), XlsxError> {
     let mut headers = vec![Field::ImplCode.label(), Field::Name.label()];
     headers.extend(MaterialField::ALL.iter().map(|m| m.label()));
-    let mut parts = Parts::new(wb, "申请材料", limit, List::new(headers, false, 2))?;
+    let mut parts = Parts::new(wb, "申请材料", title, limit, List::new(headers, false, 2))?;
     let yes_no = |b: bool| if b { "是" } else { "否" };
     for item in items {
         for m in item.materials.iter().flatten() {
@@ -228,10 +427,6 @@ impl Layout for Guide {
         ws.set_column_width(0, GUIDE_LABEL_WIDTH as f64)?;
         ws.set_column_width(1, GUIDE_VALUE_WIDTH as f64)?;
         ws.set_freeze_panes(1, 0)?;
-        ws.set_landscape();
-        ws.set_paper_size(9);
-        ws.set_print_fit_to_pages(1, 0);
-        ws.set_repeat_rows(0, 0)?;
         self.breaks.clear();
         Ok(1)
     }
@@ -253,8 +448,8 @@ impl Layout for Guide {
 /// but Excel allows at most [`MAX_PAGE_BREAKS`] (1023) per sheet: past that, the items of the
 /// same sheet get no further breaks and simply follow on (the sheet still prints one page wide).
 /// Splitting sheets at 1024 items instead would turn a large catalog into dozens of sheets.
-pub fn guide_sheet(wb: &mut Workbook, items: &[&Item], limit: u32) -> Result<(), XlsxError> {
-    let title = Format::new()
+pub fn guide_sheet(wb: &mut Workbook, title: &str, items: &[&Item], limit: u32) -> Result<(), XlsxError> {
+    let title_fmt = Format::new()
         .set_bold()
         .set_font_size(13)
         .set_background_color(rust_xlsxwriter::Color::RGB(0xFFF2CC))
@@ -268,7 +463,7 @@ pub fn guide_sheet(wb: &mut Workbook, items: &[&Item], limit: u32) -> Result<(),
         .set_text_wrap()
         .set_align(FormatAlign::Top);
     let value = Format::new().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
-    let mut parts = Parts::new(wb, "办事指南", limit, Guide { head: header_format(), breaks: Vec::new() })?;
+    let mut parts = Parts::new(wb, "办事指南", title, limit, Guide { head: header_format(), breaks: Vec::new() })?;
     let mut values: Vec<(Field, String)> = Vec::with_capacity(Field::ALL.len());
     for item in items {
         values.clear();
@@ -292,8 +487,8 @@ pub fn guide_sheet(wb: &mut Workbook, items: &[&Item], limit: u32) -> Result<(),
         let code = item.impl_code.as_deref().or(item.basic_code.as_deref()).unwrap_or_default();
         let lines = wrapped_lines(name, GUIDE_LABEL_WIDTH - 2).max(wrapped_lines(code, GUIDE_VALUE_WIDTH - 2));
         ws.set_row_height(row, (lines as f64 * 18.0).clamp(20.0, 409.0))?;
-        ws.write_string_with_format(row, 0, name, &title)?;
-        ws.write_string_with_format(row, 1, code, &title)?;
+        ws.write_string_with_format(row, 0, name, &title_fmt)?;
+        ws.write_string_with_format(row, 1, code, &title_fmt)?;
         row += 1;
         for (f, v) in &values {
             let lines = wrapped_lines(v, GUIDE_VALUE_WIDTH - 2).max(wrapped_lines(f.label(), GUIDE_LABEL_WIDTH - 2));
@@ -318,95 +513,212 @@ fn write_header(ws: &mut Worksheet, headers: &[&str], widths: &mut Widths) -> Re
     Ok(())
 }
 
-/// The 统计 sheet: per-jurisdiction counts and rates, a 合计 row, and a column chart of the rates.
-pub fn stats_sheet(ws: &mut Worksheet, rows: &[Indicators], total: &Indicators) -> Result<(), XlsxError> {
-    const NAME: &str = "统计";
-    ws.set_name(NAME)?;
-    let headers = [
-        "行政区划代码",
-        "行政区划",
-        "层级",
-        "事项数",
-        "进驻大厅数",
-        "一窗受理数",
-        "一窗受理率",
-        "全程网办数",
-        "全程网办率",
-        "网上可办数",
-        "网上可办率",
-        "即办件数",
-        "即办率",
-        "零跑腿数",
-        "零跑腿率",
-    ];
-    let mut widths = Widths::new(headers.len());
-    write_header(ws, &headers, &mut widths)?;
+/// The 统计 sheet: one row per jurisdiction (code, name, level), then per level and the 合计,
+/// with the item count, every indicator of [`Indicator::ALL`] as a percentage, the target and
+/// whether it is met for indicators the policy sets a target for, and the counts without a rate;
+/// a column chart of the jurisdictions' rates (categories: their names) on its own printed page
+/// below the table. The same [`Stats`] as `stats` renders, computed once.
+pub fn stats_sheet(wb: &mut Workbook, title: &str, stats: &Stats) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(STATS_SHEET)?;
+    print_setup(ws, title)?;
+    let headers = stats_headers();
+    let mut widths = Widths::with_cap(headers.len(), STATS_WIDTH);
+    write_header(ws, &headers.iter().map(String::as_str).collect::<Vec<_>>(), &mut widths)?;
+    ws.set_row_height(0, 45)?;
     let pct = Format::new().set_num_format("0.0%");
+    let target_fmt = Format::new().set_num_format("\"≥\"0%");
     let bold = Format::new().set_bold();
-    let bold_pct = Format::new().set_bold().set_num_format("0.0%");
-    let all = rows.iter().chain(std::iter::once(total));
-    for (r, s) in all.enumerate() {
+    let groups: Vec<(&Group, bool)> = stats
+        .jurisdictions
+        .iter()
+        .map(|g| (g, false))
+        .chain(stats.levels.iter().map(|g| (g, false)))
+        .chain(std::iter::once((&stats.all, true)))
+        .collect();
+    let targeted = targeted();
+    for (r, (g, total)) in groups.iter().enumerate() {
         let row = r as u32 + 1;
-        let is_total = r == rows.len();
-        let (tf, pf) = if is_total { (Some(&bold), &bold_pct) } else { (None, &pct) };
-        let texts = [s.code.as_str(), s.name.as_str(), s.level.as_str()];
-        for (c, t) in texts.iter().enumerate() {
-            match tf {
-                Some(f) => ws.write_string_with_format(row, c as u16, *t, f)?,
-                None => ws.write_string(row, c as u16, *t)?,
-            };
+        let (code, name, level) = scope_cells(&g.scope);
+        for (c, t) in [code, name, level].iter().enumerate() {
+            if *total {
+                ws.write_string_with_format(row, c as u16, t, &bold)?;
+            } else {
+                ws.write_string(row, c as u16, t)?;
+            }
             widths.see(c, t);
         }
-        let counts = [
-            (3, s.items, None),
-            (4, s.in_hall, None),
-            (5, s.one_window, Some(s.one_window_rate())),
-            (7, s.online_full, Some(s.online_full_rate())),
-            (9, s.online_able, Some(s.online_able_rate())),
-            (11, s.instant, Some(s.instant_rate())),
-            (13, s.zero_visits, Some(s.zero_visits_rate())),
-        ];
-        for (c, n, rate) in counts {
+        let mut c: u16 = 3;
+        ws.write_number(row, c, g.items as f64)?;
+        c += 1;
+        for v in &g.indicators {
+            match v.value {
+                Some(x) => ws.write_number_with_format(row, c, x, &pct)?,
+                None => ws.write_string(row, c, "—")?,
+            };
+            c += 1;
+        }
+        for ind in &targeted {
+            let v = g.get(*ind);
+            match v.target {
+                Some(t) => ws.write_number_with_format(row, c, t, &target_fmt)?,
+                None => ws.write_string(row, c, "—")?,
+            };
+            ws.write_string(row, c + 1, met_word(v.met))?;
+            c += 2;
+        }
+        let k = &g.counts;
+        for n in [k.notify_commit.0, k.tolerance.0, k.cross_area.0, k.one_thing_bundles, k.one_thing_items] {
             ws.write_number(row, c, n as f64)?;
-            if let Some(Some(rate)) = rate {
-                ws.write_number_with_format(row, c + 1, rate, pf)?;
-            }
+            c += 1;
         }
     }
-    let last = rows.len() as u32 + 1;
+    let last = groups.len() as u32;
     ws.set_freeze_panes(1, 2)?;
-    ws.autofilter(0, 0, rows.len().max(1) as u32, headers.len() as u16 - 1)?;
+    for c in 3..headers.len() {
+        widths.see(c, "100.0%");
+    }
     widths.apply(ws)?;
-    if !rows.is_empty() {
+    let rows = stats.jurisdictions.len() as u32;
+    if rows > 0 {
         let mut chart = Chart::new(ChartType::Column);
         chart.title().set_name("便利化指标（按行政区划）");
-        for col in [6u16, 8, 10, 12, 14] {
-            chart.add_series().set_name((NAME, 0, col)).set_categories((NAME, 1, 1, rows.len() as u32, 1)).set_values((
-                NAME,
+        for (i, _) in Indicator::ALL.iter().enumerate() {
+            let col = 4 + i as u16;
+            chart.add_series().set_name((STATS_SHEET, 0, col)).set_categories((STATS_SHEET, 1, 1, rows, 1)).set_values((
+                STATS_SHEET,
                 1,
                 col,
-                rows.len() as u32,
+                rows,
                 col,
             ));
         }
         chart.y_axis().set_num_format("0%").set_min(0).set_max(1);
-        chart.set_width((480 + rows.len() as u32 * 60).min(2000));
-        chart.set_height(360);
+        // Sized to print whole on one landscape A4 page, which starts at the chart.
+        chart.set_width(CHART_WIDTH);
+        chart.set_height(CHART_HEIGHT);
         ws.insert_chart(last + 2, 0, &chart)?;
     }
     Ok(())
 }
 
+/// The chart's size in pixels: within one landscape A4 page at 100 %.
+pub const CHART_WIDTH: u32 = 900;
+/// The chart's height in pixels.
+pub const CHART_HEIGHT: u32 = 520;
+/// The name of the 统计 sheet.
+pub const STATS_SHEET: &str = "统计";
+/// The name of the long-form 统计明细 sheet.
+pub const STATS_DETAIL_SHEET: &str = "统计明细";
+
+/// The indicators the policy sets a target for at some level (目标 / 达标 columns).
+pub fn targeted() -> Vec<Indicator> {
+    Indicator::ALL.iter().copied().filter(|i| Level::ALL.iter().any(|l| i.target(Some(*l)).is_some())).collect()
+}
+
+/// The 统计 sheet's headers.
+pub fn stats_headers() -> Vec<String> {
+    let mut h: Vec<String> = ["行政区划代码", "行政区划", "层级", "实施事项数"].iter().map(|s| s.to_string()).collect();
+    h.extend(Indicator::ALL.iter().map(|i| i.label(Lang::Zh).to_string()));
+    for i in targeted() {
+        h.push(format!("{}目标", i.label(Lang::Zh)));
+        h.push(format!("{}达标", i.label(Lang::Zh)));
+    }
+    h.extend(COUNT_LABELS.iter().map(|s| s.to_string()));
+    h
+}
+
+/// The counts without a rate, as labelled in the 统计 sheets.
+pub const COUNT_LABELS: [&str; 5] = ["告知承诺事项", "容缺受理事项", "全市通办事项", "一件事主题", "一件事事项"];
+
+fn met_word(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "达标",
+        Some(false) => "未达标",
+        None => "—",
+    }
+}
+
+/// Code, name and level cells of a scope (`合计` for all items).
+fn scope_cells(s: &Scope) -> (String, String, String) {
+    match s {
+        Scope::All => (String::new(), "合计".into(), String::new()),
+        Scope::Level { level } => (String::new(), format!("{}合计", level.as_str()), level.as_str().to_string()),
+        Scope::Jurisdiction { code, name, level } => {
+            (code.clone(), name.clone().unwrap_or_default(), level.map(|l| l.as_str().to_string()).unwrap_or_default())
+        }
+    }
+}
+
+/// The 统计明细 sheet: one row per scope (合计, each level, each jurisdiction) with the item
+/// count, every indicator's numerator and denominator (承诺时限压缩率: the items it is the mean
+/// over) and the counts with the items where they are known: every number behind the 统计
+/// sheet's rates, as `stats --format json` prints them.
+pub fn stats_detail_sheet(wb: &mut Workbook, title: &str, stats: &Stats) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(STATS_DETAIL_SHEET)?;
+    print_setup(ws, title)?;
+    let headers = stats_detail_headers();
+    let mut widths = Widths::with_cap(headers.len(), STATS_WIDTH);
+    write_header(ws, &headers.iter().map(String::as_str).collect::<Vec<_>>(), &mut widths)?;
+    ws.set_row_height(0, 45)?;
+    let groups = std::iter::once(&stats.all).chain(&stats.levels).chain(&stats.jurisdictions);
+    for (r, g) in groups.enumerate() {
+        let row = r as u32 + 1;
+        let (code, name, level) = scope_cells(&g.scope);
+        for (c, t) in [code, name, level].iter().enumerate() {
+            ws.write_string(row, c as u16, t)?;
+            widths.see(c, t);
+        }
+        let mut numbers: Vec<Option<usize>> = vec![Some(g.items)];
+        for v in &g.indicators {
+            numbers.push(v.numerator);
+            numbers.push(Some(v.denominator));
+        }
+        let k = &g.counts;
+        numbers.extend([k.notify_commit.0, k.notify_commit.1, k.tolerance.0, k.tolerance.1, k.cross_area.0, k.cross_area.1].map(Some));
+        numbers.extend([Some(k.one_thing_bundles), Some(k.one_thing_items)]);
+        for (i, n) in numbers.into_iter().enumerate() {
+            let c = 3 + i as u16;
+            match n {
+                Some(n) => ws.write_number(row, c, n as f64)?,
+                None => ws.write_string(row, c, "—")?,
+            };
+        }
+    }
+    ws.set_freeze_panes(1, 3)?;
+    for c in 3..headers.len() {
+        widths.see(c, "000000");
+    }
+    widths.apply(ws)
+}
+
+/// The 统计明细 sheet's headers: 行政区划代码, 行政区划, 层级, 实施事项数, then per indicator
+/// `一窗受理率·分子` and `一窗受理率·分母`, then the counts and their denominators.
+pub fn stats_detail_headers() -> Vec<String> {
+    let mut h: Vec<String> = ["行政区划代码", "行政区划", "层级", "实施事项数"].iter().map(|s| s.to_string()).collect();
+    for i in Indicator::ALL {
+        h.push(format!("{}·分子", i.label(Lang::Zh)));
+        h.push(format!("{}·分母", i.label(Lang::Zh)));
+    }
+    for l in &COUNT_LABELS[..3] {
+        h.push(l.to_string());
+        h.push(format!("{l}·分母"));
+    }
+    h.extend(COUNT_LABELS[3..].iter().map(|s| s.to_string()));
+    h
+}
+
 /// The 问题 sheet (split past `limit` rows): every finding of `check` (rule, severity, file,
 /// cell, field, item, message, value).
-pub fn findings_sheet(wb: &mut Workbook, findings: &[Finding], lang: Lang, limit: u32) -> Result<(), XlsxError> {
+pub fn findings_sheet(wb: &mut Workbook, title: &str, findings: &[Finding], lang: Lang, limit: u32) -> Result<(), XlsxError> {
     let headers = vec!["规则", "级别", "文件", "单元格", "字段", "事项", "行政区划代码", "问题说明", "原值"];
-    let mut parts = Parts::new(wb, "问题", limit, List::new(headers, false, 0))?;
+    let mut parts = Parts::new(wb, "问题", title, limit, List::new(headers, false, 0))?;
     let wrap = wrap_format();
     for f in findings {
         let row = parts.reserve(1)?;
         let rule = f.rule.to_string();
-        let cell = f.location.cell_ref();
+        let cell = f.location.cell_in(lang);
         let message = f.message.render(lang);
         let cells: [&str; 9] = [
             &rule,
@@ -462,9 +774,9 @@ mod tests {
         let refs: Vec<&Item> = items.iter().collect();
         let mut wb = Workbook::new();
         // Header plus two items per sheet.
-        items_sheet(&mut wb, "县级事项目录", &items, 3).unwrap();
+        items_sheet(&mut wb, "县级事项目录", "目录", &items, 3, &Annotations::default()).unwrap();
         // Each guide block: title, 3 elements, blank = 5 rows; header plus two blocks per sheet.
-        guide_sheet(&mut wb, &refs, 11).unwrap();
+        guide_sheet(&mut wb, "办事指南", &refs, 11).unwrap();
         let bytes = save(&mut wb);
         let mut x: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
         assert_eq!(x.sheet_names(), ["县级事项目录", "县级事项目录 (2)", "县级事项目录 (3)", "办事指南", "办事指南 (2)", "办事指南 (3)"]);
@@ -487,7 +799,7 @@ mod tests {
         let items: Vec<Item> = (0..MAX_PAGE_BREAKS + 10).map(item).collect();
         let refs: Vec<&Item> = items.iter().collect();
         let mut wb = Workbook::new();
-        guide_sheet(&mut wb, &refs, EXCEL_MAX_ROWS).unwrap();
+        guide_sheet(&mut wb, "办事指南", &refs, EXCEL_MAX_ROWS).unwrap();
         let bytes = save(&mut wb);
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
         let mut xml = String::new();

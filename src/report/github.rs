@@ -48,7 +48,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         };
         props.push(format!("title={}", escape_property(&title)));
         let mut message = f.message.render(lang);
-        let cell = f.location.cell_ref();
+        let cell = f.location.cell_in(lang);
         if f.location.sheet.is_some() && !cell.is_empty() {
             message = format!("{message} ({cell})");
         }

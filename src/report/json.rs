@@ -1,6 +1,6 @@
-//! The JSON report of cli.md: `{"findings": [...], "summary": {...}}`, plus `"consistency"`
-//! when a base catalog was present. Keys in a stable order; output is byte-identical for the
-//! same input.
+//! The JSON report: `{"findings": [...], "summary": {...}}`, plus `"consistency"` when a base
+//! catalog was present, as `schemas/report.schema.json` describes ([`REPORT_SCHEMA`], printed by
+//! `qingdan schema --report`). Keys in a stable order; output is byte-identical for the same input.
 
 use serde::Serialize;
 
@@ -9,6 +9,9 @@ use crate::finding::Finding;
 use crate::i18n::Lang;
 use crate::model::provenance::column_letters;
 use crate::rounds::Mark;
+
+/// The JSON Schema of the report, embedded at compile time.
+pub const REPORT_SCHEMA: &str = include_str!("../../schemas/report.schema.json");
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
@@ -21,6 +24,8 @@ struct JsonFinding<'a> {
     row: Option<u32>,
     column: Option<String>,
     header: Option<&'a str>,
+    value: Option<&'a str>,
+    help: String,
     item: Option<&'a str>,
     jurisdiction: Option<&'a str>,
     fingerprint: &'a str,
@@ -75,6 +80,7 @@ struct JsonPast<'a> {
     column: Option<&'a str>,
     item: Option<&'a str>,
     jurisdiction: Option<&'a str>,
+    value: Option<&'a str>,
     fingerprint: Option<&'a str>,
 }
 
@@ -90,6 +96,8 @@ fn finding<'a>(f: &'a Finding, mark: &'a Mark, report: &'a Report, lang: Lang) -
         row: f.location.row,
         column: f.location.column.map(column_letters),
         header: f.location.header.as_deref(),
+        value: f.value_shown(),
+        help: crate::rules::registry::help(f, lang),
         item: f.item.as_deref(),
         jurisdiction: f.jurisdiction.as_deref(),
         fingerprint: &mark.fingerprint,
@@ -127,6 +135,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                     column: p.column.as_deref(),
                     item: p.item.as_deref(),
                     jurisdiction: p.jurisdiction.as_deref(),
+                    value: p.value.as_deref(),
                     fingerprint: p.fingerprint.as_deref(),
                 })
                 .collect()

@@ -76,9 +76,9 @@ pub fn render(report: &Report, lang: Lang) -> String {
         for f in findings {
             let message = f.message.render(lang);
             let _ = write!(out, "    <testcase classname=\"{}\" name=\"{}\"", escape(suite), escape(&case_name(f)));
-            let help = registry::find(f.rule).map(|r| r.help(lang)).unwrap_or("");
-            let mut detail = format!("{} {}: {message}", f.severity.as_str(), f.rule);
-            let cell = f.location.cell_ref();
+            let help = registry::help(f, lang);
+            let mut detail = format!("{} {} {message}", crate::report::human::severity_word(f.severity, lang), f.rule);
+            let cell = f.location.cell_in(lang);
             if !cell.is_empty() {
                 detail.push_str(&format!("\n@ {cell}"));
             }
@@ -86,7 +86,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 detail.push_str(&format!("\n= {v}"));
             }
             if !help.is_empty() {
-                detail.push_str(&format!("\nhelp: {help}"));
+                detail.push_str(&format!("\n{}{help}", crate::i18n::word(lang, "help_prefix")));
             }
             if f.severity == Severity::Error {
                 let _ = writeln!(out, ">");

@@ -194,7 +194,7 @@ fn result(
 ) -> SarifResult {
     let rule_index = RULES.iter().position(|r| r.code == f.rule);
     let mut message = f.message.render(lang);
-    let cell = f.location.cell_ref();
+    let cell = f.location.cell_in(lang);
     if f.location.sheet.is_some() && !cell.is_empty() {
         message = format!("{message} ({cell})");
     }

@@ -4,20 +4,13 @@ use super::ItemContext;
 use crate::finding::Finding;
 use crate::i18n::Msg;
 use crate::model::codes::{CreditCodeError, check_credit_code, division_level};
-use crate::model::field::{Field, Required};
+use crate::model::field::Field;
 use crate::model::item::{CatalogKind, Item};
 
 /// QD100: every required element present (fields.md "required"; fewer for a base entry).
 pub fn missing_required(item: &Item, ctx: ItemContext, out: &mut Vec<Finding>) {
     for &f in Field::ALL {
-        let required = match (f.required(), ctx.kind) {
-            (Required::Always, _) => true,
-            (Required::Implementation, CatalogKind::Implementation) => true,
-            (Required::Implementation, CatalogKind::Base) => f == Field::Department,
-            // QD107 reports fee elements.
-            _ => false,
-        };
-        if required && !item.has(f) {
+        if f.required_in(ctx.kind) && !item.has(f) {
             out.push(Finding::at_item("QD100", item, Some(f), Msg::Missing { field: f }));
         }
     }

@@ -2,8 +2,10 @@
 //! stable code, a slug, a default severity, the stage that emits it, a one-line summary and the
 //! documentation `qingdan explain` prints, in both languages.
 
-use crate::finding::Severity;
-use crate::i18n::Lang;
+use crate::finding::{Finding, Location, Severity};
+use crate::i18n::{Lang, Msg};
+use crate::model::field::Field;
+use crate::model::item::Item;
 
 /// The stage of the pipeline that emits a rule's findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,8 +97,8 @@ pub static RULES: &[RuleMeta] = &[
         stage: Read,
         summary: ("表头未对应标准字段", "header maps to no field"),
         doc: (
-            "未对应任何标准字段的列不会丢失：其值原样保存在事项的 extra 中。",
-            "A column that maps to no field is not lost: its values are kept under the item's extra.",
+            "未对应任何标准字段的列不会丢失：其值原样保存在事项的附加列中。",
+            "A column that maps to no field is not lost: its values are kept in the item's extra columns.",
         ),
         help: (
             "如该列是某标准字段的本地叫法，请在 qingdan.yaml 的 aliases 中登记",
@@ -110,7 +112,7 @@ pub static RULES: &[RuleMeta] = &[
         stage: Read,
         summary: ("两列对应同一字段", "two columns map to one field"),
         doc: (
-            "两列表头对应同一标准字段时，采用第一列，后一列保存在 extra 中。",
+            "两列表头对应同一标准字段时，采用第一列，后一列的值原样保存在附加列中。",
             "When two headers map to the same field, the first column is used and the second is kept under extra.",
         ),
         help: ("删除或改名重复的列", "remove or rename the repeated column"),
@@ -164,18 +166,33 @@ pub static RULES: &[RuleMeta] = &[
         help: ("如果此行确是事项，请补填事项名称或编码", "if the row is an item, fill in its name or code"),
     },
     RuleMeta {
+        code: "QD009",
+        name: "missing-column",
+        severity: Error,
+        stage: Read,
+        summary: ("表头缺少必填字段的列", "a required field has no column"),
+        doc: (
+            "表头中没有必填要素的列时，每张表报告一次（列出缺少的字段和未对应的列），不再对每一行报告缺少必填要素（QD100）。",
+            "When a table has no column for a required element, this is reported once per table (naming the missing fields and the unmapped columns) instead of QD100 on every row.",
+        ),
+        help: (
+            "补充该列，或把未对应的列改为标准表头，或在 qingdan.yaml 的 aliases 中登记本地表头",
+            "add the column, rename an unmapped column to the canonical header, or register the local header under aliases in qingdan.yaml",
+        ),
+    },
+    RuleMeta {
         code: "QD010",
         name: "unreadable-value",
         severity: Error,
         stage: Normalize,
         summary: ("要素值无法识别", "value cannot be read"),
         doc: (
-            "时限、是否类、编码、次数、枚举等要素按 fields.md 的规范形式识别；无法识别时报告原值，绝不默认填充。",
-            "Limits, booleans, codes, counts and enumerations are read in the forms of fields.md; what cannot be read is reported with its raw text, never silently defaulted.",
+            "时限、是否类、编码、次数、枚举等要素按字段字典的规范形式识别（qingdan schema 列出各字段可填的值）；无法识别时报告原值，绝不默认填充，也不再另报缺少该要素。",
+            "Limits, booleans, codes, counts and enumerations are read in the field dictionary's forms (qingdan schema lists each field's values); what cannot be read is reported with its raw text, never silently defaulted, and not reported missing as well.",
         ),
         help: (
-            "按规范填写，例如时限写“20个工作日”，是否类写“是/否”",
-            "write the value in a canonical form, e.g. 20个工作日 for a limit, 是/否 for a flag",
+            "按该要素的规范形式填写（报告中列出该要素可填的值）",
+            "write the value in the element's canonical form (the report lists the values it accepts)",
         ),
     },
     RuleMeta {
@@ -239,6 +256,21 @@ pub static RULES: &[RuleMeta] = &[
         help: ("在源表中把该列设置为文本格式并填入还原后的编码", "format the column as text in the source and enter the restored code"),
     },
     RuleMeta {
+        code: "QD016",
+        name: "own-output",
+        severity: Info,
+        stage: Read,
+        summary: ("跳过 qingdan 自己生成的工作簿", "qingdan's own workbook skipped"),
+        doc: (
+            "qingdan export、template、diff 写出的工作簿带有标记（文档属性），在输入文件夹中遇到时跳过，不当作报送的清单读取。填写后另存过的模板照常读取。",
+            "Workbooks written by qingdan export, template and diff carry a mark (a document property) and are skipped when met in an input folder, never read as submitted catalogs. A template filled in and saved again is read.",
+        ),
+        help: (
+            "把 qingdan 的输出写到清单文件夹之外，或在 qingdan.yaml 的 ignore 中登记",
+            "write qingdan's outputs outside the catalog folder, or list them under ignore in qingdan.yaml",
+        ),
+    },
+    RuleMeta {
         code: "QD020",
         name: "schema-violation",
         severity: Error,
@@ -272,8 +304,8 @@ pub static RULES: &[RuleMeta] = &[
         stage: Item,
         summary: ("缺少必填要素", "required element missing"),
         doc: (
-            "实施清单事项必须具备 fields.md 中标为必填的要素；基本目录只要求基本编码、事项名称、事项类型、设定依据、主管部门和行使层级。",
-            "An implementation-list item must have every element fields.md marks required; a base entry needs only basic_code, name, item_type, legal_basis, department and level.",
+            "实施清单事项必须具备字段字典中标为必填的要素（qingdan template 生成的模板中标有“必填”）；整列缺少时由 QD009 每表报告一次；基本目录只要求基本编码、事项名称、事项类型、设定依据、主管部门和行使层级。",
+            "An implementation-list item must have every element the field dictionary marks required (marked in qingdan template's template); a column missing from a whole table is QD009, once per table; a base entry needs only basic_code, name, item_type, legal_basis, department and level.",
         ),
         help: ("补填该要素", "fill in the element"),
     },
@@ -498,6 +530,92 @@ pub static RULES: &[RuleMeta] = &[
     },
 ];
 
+/// How to fix one finding: for a file that could not be opened, advice for its reason
+/// ([`crate::i18n::reason_help`]); for a value that could not be read (QD010), the field's
+/// allowed values ([`crate::i18n::value_help`]); otherwise the rule's help.
+pub fn help(f: &Finding, lang: Lang) -> String {
+    if let Msg::FileUnreadable { reason } = &f.message
+        && let Some(h) = crate::i18n::reason_help(reason, lang)
+    {
+        return h.to_string();
+    }
+    if f.rule == "QD010"
+        && let Some(h) = f.field.and_then(|field| crate::i18n::value_help(field, lang))
+    {
+        return h;
+    }
+    find(f.rule).map(|r| r.help(lang).to_string()).unwrap_or_default()
+}
+
+/// How far a winning finding hides a losing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The same cell: file, sheet, row and field.
+    Cell,
+    /// The same table (file and sheet), for the fields the winner names (QD009).
+    Table,
+}
+
+/// One problem, one finding: when `winner` is reported, `losers` are not reported for the same
+/// scope. A value that could not be read (QD010-QD012) is not also missing (QD100), does not
+/// also violate the schema (QD020) and is not also unsourced or different from the base catalog
+/// (QD201-QD203); a column missing from a table (QD009) is not also missing on every row (QD100);
+/// a malformed code (QD020 on the basic code) is not also unsourced (QD201).
+pub static PRECEDENCE: &[(&str, &[&str], Scope)] = &[
+    ("QD009", &["QD100"], Scope::Table),
+    ("QD010", &["QD100", "QD020", "QD201", "QD202", "QD203"], Scope::Cell),
+    ("QD011", &["QD100", "QD020", "QD201", "QD202", "QD203"], Scope::Cell),
+    ("QD012", &["QD100", "QD020", "QD201", "QD202", "QD203"], Scope::Cell),
+    ("QD020", &["QD201"], Scope::Cell),
+];
+
+/// Drops the findings [`PRECEDENCE`] says another finding already covers, keeping the order.
+pub fn apply_precedence(findings: &mut Vec<Finding>) {
+    use std::collections::HashSet;
+    type CellKey = (Option<std::sync::Arc<str>>, Option<std::sync::Arc<str>>, Option<u32>, Field, &'static str);
+    type TableKey = (Option<std::sync::Arc<str>>, Option<std::sync::Arc<str>>, Field, &'static str);
+    let mut cells: HashSet<CellKey> = HashSet::new();
+    let mut tables: HashSet<TableKey> = HashSet::new();
+    for f in findings.iter() {
+        for (winner, losers, scope) in PRECEDENCE {
+            if f.rule != *winner {
+                continue;
+            }
+            let loc = &f.location;
+            match scope {
+                Scope::Cell => {
+                    if let Some(field) = f.field {
+                        for l in *losers {
+                            cells.insert((loc.file.clone(), loc.sheet.clone(), loc.row, field, l));
+                        }
+                    }
+                }
+                Scope::Table => {
+                    if let Msg::MissingColumns { fields, .. } = &f.message {
+                        for (field, l) in fields.iter().flat_map(|x| losers.iter().map(move |l| (*x, *l))) {
+                            tables.insert((loc.file.clone(), loc.sheet.clone(), field, l));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if cells.is_empty() && tables.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        let Some(field) = f.field else { return true };
+        let loc = &f.location;
+        !cells.contains(&(loc.file.clone(), loc.sheet.clone(), loc.row, field, f.rule))
+            && !tables.contains(&(loc.file.clone(), loc.sheet.clone(), field, f.rule))
+    });
+}
+
+/// Every code, comma-separated (for messages naming the known codes).
+pub fn codes() -> String {
+    RULES.iter().map(|r| r.code).collect::<Vec<_>>().join(", ")
+}
+
 /// Looks a rule up by code (case-insensitive) or name.
 pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
     RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
@@ -508,10 +626,81 @@ pub fn default_severity(code: &str) -> Severity {
     find(code).map(|r| r.severity).unwrap_or(Severity::Error)
 }
 
+/// Findings are made here, where each code's default severity is known, so that `finding`
+/// (the home of [`Severity`]) does not depend on the registry.
+impl Finding {
+    /// A finding about an item's field (its cell when known).
+    pub fn at_item(rule: &'static str, item: &Item, field: Option<Field>, message: Msg) -> Finding {
+        Finding {
+            rule,
+            severity: default_severity(rule),
+            field,
+            message,
+            location: Location::of_field(item, field),
+            item: item.label().map(str::to_string),
+            jurisdiction: item.division_code.clone(),
+            value: field.and_then(|f| item.display(f)).map(|v| crate::finding::truncate(&v, 300)),
+            names: crate::finding::ItemNames::of(item),
+        }
+    }
+
+    /// A finding about a whole file (unreadable, no header).
+    pub fn at_file(rule: &'static str, file: &str, sheet: Option<&str>, message: Msg) -> Finding {
+        let mut location = Location::file(file);
+        location.sheet = sheet.map(Into::into);
+        Finding {
+            rule,
+            severity: default_severity(rule),
+            field: None,
+            message,
+            location,
+            item: None,
+            jurisdiction: None,
+            value: None,
+            names: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    fn at(rule: &'static str, row: u32, field: Option<Field>, message: Msg) -> Finding {
+        let mut f = Finding::at_file(rule, "a.csv", None, message);
+        f.location.row = Some(row);
+        f.field = field;
+        f
+    }
+
+    #[test]
+    fn precedence_keeps_one_finding_per_problem() {
+        let missing = |row| at("QD100", row, Some(Field::Department), Msg::Missing { field: Field::Department });
+        let mut fs = vec![
+            at("QD009", 1, None, Msg::MissingColumns { fields: vec![Field::Department], unmapped: vec![] }),
+            missing(2),
+            missing(3),
+            at("QD010", 4, Some(Field::Level), Msg::ValueUnreadable { field: Field::Level, raw: "片区".into() }),
+            at("QD100", 4, Some(Field::Level), Msg::Missing { field: Field::Level }),
+            at("QD020", 5, Some(Field::BasicCode), Msg::SchemaViolation { path: "/basic_code".into(), detail: String::new() }),
+            at("QD201", 5, Some(Field::BasicCode), Msg::Unsourced { code: "1".into() }),
+            // Another row's level, and another file's department, are not covered.
+            at("QD100", 6, Some(Field::Level), Msg::Missing { field: Field::Level }),
+        ];
+        let mut other = missing(2);
+        other.location.file = Some("b.csv".into());
+        fs.push(other);
+        apply_precedence(&mut fs);
+        let kept: Vec<String> =
+            fs.iter().map(|f| format!("{} {} {}", f.rule, f.location.file.as_deref().unwrap(), f.location.row.unwrap())).collect();
+        assert_eq!(kept, ["QD009 a.csv 1", "QD010 a.csv 4", "QD020 a.csv 5", "QD100 a.csv 6", "QD100 b.csv 2"]);
+        // Every code in the table is a rule.
+        for (winner, losers, _) in PRECEDENCE {
+            assert!(find(winner).is_some(), "{winner}");
+            assert!(losers.iter().all(|l| find(l).is_some()), "{losers:?}");
+        }
+    }
 
     #[test]
     fn codes_and_names_unique_sorted_documented() {

@@ -86,6 +86,22 @@ impl Indicator {
         if lang == Lang::Zh { zh } else { en }
     }
 
+    /// A short column heading in `lang` (`一窗`), for the compact table.
+    pub fn short_label(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Indicator::OneWindow => ("一窗受理", "1-window"),
+            Indicator::FullyOnline => ("全程网办", "full-online"),
+            Indicator::Online => ("网上可办", "online"),
+            Indicator::Mobile => ("掌上办", "mobile"),
+            Indicator::Instant => ("即办", "instant"),
+            Indicator::LimitCompression => ("时限压缩", "compress"),
+            Indicator::ZeroVisits => ("零跑腿", "0-visit"),
+            Indicator::AtMostOneVisit => ("最多跑一次", "≤1-visit"),
+            Indicator::CertFree => ("免证办", "cert-free"),
+        };
+        if lang == Lang::Zh { zh } else { en }
+    }
+
     /// The seed's target for items of `level`, as a fraction; `None` when the seed sets none.
     pub fn target(self, level: Option<Level>) -> Option<f64> {
         match (self, level?) {
