@@ -95,7 +95,8 @@ fn build_repo(dir: &Path, rows: &[Vec<String>]) -> PathBuf {
     };
     text += &qs("11150204000000000X4000172011001", &[(Field::Fee, "看情况")]);
     text += &qs("11150204000000000X4000172011002", &[(Field::Place, "")]);
-    text += &qs("11150204000000000X4000172011003", &[]);
+    // A formula-looking value: text in the copy, never a formula.
+    text += &qs("11150204000000000X4000172011003", &[(Field::Place, "=1+1")]);
     let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
     std::fs::write(mz.join("民政局实施清单.csv"), &bytes).unwrap();
 
@@ -370,6 +371,7 @@ fn return_writes_annotated_copies(stream_above: Option<&str>) {
     }
     let mz = of_file("民政局实施清单.csv");
     assert!(!mz.is_empty());
+    assert!(source.values().any(|v| *v == "=1+1"), "the formula-looking value is compared as text");
     check_copy(&out.join("青山区民政局/民政局实施清单-批注.xlsx"), "民政局实施清单", &source, &mz);
 
     // 办事指南 form.
