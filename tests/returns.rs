@@ -537,6 +537,14 @@ fn accepted_problems_are_listed_counted_and_expire() {
     assert_eq!(s["errors"].as_u64().unwrap() + 1, plain["summary"]["errors"].as_u64().unwrap());
     let qd009: Vec<&Value> = findings(&report).iter().filter(|f| f["rule"] == "QD030").collect();
     assert_eq!(qd009.len(), 2, "one expired, one unmatched: {qd009:#?}");
+    // CI formats: an accepted problem is a notice (GitHub) and no failure (JUnit).
+    let gh = qingdan().arg("check").arg(&repo).args(["--format", "github"]).output().unwrap();
+    let gh = String::from_utf8(gh.stdout).unwrap();
+    let line = gh.lines().find(|l| l.contains("QD104") && l.contains("172011004")).unwrap();
+    assert!(line.starts_with("::notice") && line.contains("法定时限调整待省厅发布"), "{line}");
+    let junit = qingdan().arg("check").arg(&repo).args(["--format", "junit"]).output().unwrap();
+    let junit = String::from_utf8(junit.stdout).unwrap();
+    assert!(junit.contains(&format!("failures=\"{}\"", s["errors"])), "{}", &junit[..300]);
     // The expired entry accepts nothing: its QD100 is an ordinary finding.
     assert!(
         findings(&report)
