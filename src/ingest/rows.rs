@@ -96,12 +96,11 @@ pub fn non_item_text(text: &str) -> Option<SkipReason> {
         return None;
     }
     // A stamp or signature line in brackets: （单位盖章）, (签字).
-    let key = fold_key(t);
-    if (t.starts_with(['(', '（', '[', '【']))
-        && SIGN_OFF_LABELS.iter().chain(SIGN_OFF_SUFFIXES).any(|w| key.ends_with(w))
-        && key.chars().count() <= 10
-    {
-        return Some(SkipReason::SignOff);
+    if t.starts_with(['(', '（', '[', '【']) && t.len() <= 60 {
+        let key = fold_key(t);
+        if SIGN_OFF_LABELS.iter().chain(SIGN_OFF_SUFFIXES).any(|w| key.ends_with(w)) && key.chars().count() <= 10 {
+            return Some(SkipReason::SignOff);
+        }
     }
     // A dated line (`某中心  2024年5月`, `2024年5月6日`): a signature, not an item name.
     if t.chars().count() <= 40 && has_date(t) {
@@ -109,8 +108,12 @@ pub fn non_item_text(text: &str) -> Option<SkipReason> {
     }
     // Prefixes are tested on the text without whitespace: `合  计`, `注 ：`, `说 明`.
     let spaced = t;
-    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    let t = compact.as_str();
+    let compact: std::borrow::Cow<'_, str> = if t.contains(char::is_whitespace) {
+        std::borrow::Cow::Owned(t.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(t)
+    };
+    let t = &*compact;
     // A blank date line of a form: `年  月  日`.
     if !t.is_empty() && t.chars().all(|c| matches!(c, '年' | '月' | '日')) && t.contains('月') {
         return Some(SkipReason::SignOff);
@@ -140,6 +143,10 @@ pub fn non_item_text(text: &str) -> Option<SkipReason> {
         Some((i, _)) => &t[..i],
         None => t,
     };
+    // Folding never lengthens a label; three bytes a character bound the labels worth folding.
+    if label.len() > 3 * MAX_LABEL_CHARS + 12 {
+        return None;
+    }
     let label_key = fold_key(label);
     let n = label_key.chars().count();
     if n > 0
@@ -249,35 +256,46 @@ fn looks_like_code(cell: &Cell) -> bool {
 
 /// Classifies a non-blank data row: `None` for an item, else why it is skipped.
 pub fn classify(row: &Row, evidence: &Evidence) -> Option<SkipReason> {
-    let texts: Vec<(usize, std::borrow::Cow<'_, str>)> =
-        row.cells.iter().enumerate().filter(|(_, c)| !c.is_blank()).map(|(i, c)| (i, c.as_text())).collect();
-    let (first_col, first) = texts.first()?;
-    let distinct: HashSet<String> = texts.iter().map(|(_, t)| fold_key(t)).collect();
-    let first_kind = non_item_text(first).or_else(|| is_heading(first).then_some(SkipReason::Title));
+    let mut nonblank = row.cells.iter().enumerate().filter(|(_, c)| !c.is_blank());
+    let (first_col, first_cell) = nonblank.next()?;
+    let first = first_cell.as_text();
+    let first_trimmed = first.trim();
+    // Up to three distinct texts (trimmed as written: merged-cell filling copies one text exactly).
+    let mut distinct: Vec<std::borrow::Cow<'_, str>> = vec![std::borrow::Cow::Borrowed(first_trimmed)];
+    let mut count = 1;
+    for (_, c) in nonblank {
+        count += 1;
+        if distinct.len() < 3 {
+            let t = c.as_text();
+            if !distinct.iter().any(|d| **d == *t.trim()) {
+                distinct.push(std::borrow::Cow::Owned(t.trim().to_string()));
+            }
+        }
+    }
+    let first_kind = || non_item_text(first_trimmed).or_else(|| is_heading(first_trimmed).then_some(SkipReason::Title));
     // One text copied across the row by merged-cell filling, or written once.
     if distinct.len() == 1 {
-        if texts.len() == 1 && Some(*first_col) == evidence.name && first_kind.is_none() {
+        if count == 1 && Some(first_col) == evidence.name && first_kind().is_none() {
             return None;
         }
-        if texts.len() == 1 && evidence.codes.contains(first_col) && looks_like_code(row.get(*first_col)) {
+        if count == 1 && evidence.codes.contains(&first_col) && looks_like_code(row.get(first_col)) {
             return None;
         }
-        return Some(first_kind.unwrap_or(if texts.len() > 1 { SkipReason::Title } else { SkipReason::NoEvidence }));
+        return Some(first_kind().unwrap_or(if count > 1 { SkipReason::Title } else { SkipReason::NoEvidence }));
     }
     let name = evidence.name.map(|c| row.get(c)).filter(|c| !c.is_blank());
     let name_is_text = name.is_some_and(|c| {
         let t = c.as_text();
-        non_item_text(&t).is_none() && !(is_heading(&t) && distinct.len() <= 2)
+        non_item_text(&t).is_none() && !(distinct.len() <= 2 && is_heading(&t))
     });
-    let has_code = evidence.codes.iter().any(|c| looks_like_code(row.get(*c)));
-    if name_is_text || has_code {
+    if name_is_text || evidence.codes.iter().any(|c| looks_like_code(row.get(*c))) {
         return None;
     }
     // Every text of the row is a note or sign-off (`填报单位：…` … `填报日期：…`).
-    if let Some(kind) = first_kind {
+    if let Some(kind) = first_kind() {
         return Some(kind);
     }
-    if texts.iter().all(|(_, t)| non_item_text(t).is_some()) {
+    if row.cells.iter().filter(|c| !c.is_blank()).all(|c| non_item_text(&c.as_text()).is_some()) {
         return Some(SkipReason::SignOff);
     }
     Some(SkipReason::NoEvidence)

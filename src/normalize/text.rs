@@ -172,6 +172,17 @@ fn for_nfkc(c: char, mut f: impl FnMut(char)) {
 /// whitespace and punctuation (brackets, quotes, separators, `*`, `:`) dropped.
 #[inline]
 fn for_key_chars(c: char, mut f: impl FnMut(char)) {
+    // Fast paths: CJK ideographs are kept as they are; ASCII needs no table.
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        f(c);
+        return;
+    }
+    if c.is_ascii() {
+        if !c.is_whitespace() && !c.is_ascii_punctuation() {
+            f(c.to_ascii_lowercase());
+        }
+        return;
+    }
     for_nfkc(c, |d| {
         if d.is_whitespace() || is_punct(d) {
             return;
