@@ -87,7 +87,7 @@ mod tests {
     #[test]
     fn marks_are_read_back() {
         let dir = tempfile::tempdir().unwrap();
-        for what in [Output::Export, Output::Template, Output::Diff] {
+        for what in [Output::Export, Output::Template, Output::Diff, Output::Return] {
             let mut wb = Workbook::new();
             wb.add_worksheet();
             mark(&mut wb, what);
@@ -105,6 +105,13 @@ mod tests {
         wb.add_worksheet();
         wb.set_properties(&DocProperties::new().set_author("东河区住建局").set_custom_property(PROPERTY, "template"));
         let p = dir.path().join("filled.xlsx");
+        wb.save(&p).unwrap();
+        assert_eq!(written_by(&p), None);
+        // So is an annotated copy a department corrected and saved.
+        let mut wb = Workbook::new();
+        wb.add_worksheet();
+        wb.set_properties(&DocProperties::new().set_author("东河区住建局").set_custom_property(PROPERTY, "return"));
+        let p = dir.path().join("corrected.xlsx");
         wb.save(&p).unwrap();
         assert_eq!(written_by(&p), None);
     }
