@@ -110,6 +110,7 @@ measure "check-xlsx-$X" $RUNS_SMALL "floor-xlsx-$X" "$Q check $DATA/xlsx$X --for
 measure "ingest-ndjson-$S" $RUNS_SMALL "floor-utf8-$S" "$Q ingest --format ndjson $DATA/csv$S"
 measure "ingest-ndjson-$L" $RUNS_LARGE "floor-utf8-$L" "$Q ingest --format ndjson $DATA/csv$L"
 measure "export-$S" $RUNS_SMALL "floor-export-$S" "$Q --quiet export $DATA/csv$S -o $RES/export.xlsx"
+measure "return-$S" $RUNS_SMALL "floor-export-$S" "rm -rf $RES/return && $Q --quiet return $DATA/csv$S -o $RES/return"
 # One file: the whole catalog in one list, with one and two threads.
 measure "check-one-csv-$S-j1" $RUNS_SMALL "floor-utf8-one-$S" "$Q -j 1 check $DATA/one-csv$S --format json"
 measure "check-one-csv-$S-j2" $RUNS_SMALL "floor-utf8-one-$S" "$Q -j 2 check $DATA/one-csv$S --format json"

@@ -8,6 +8,7 @@ use crate::finding::Severity;
 use crate::i18n::Lang;
 use crate::ingest::Layout;
 use crate::ingest::csv::CsvEncoding;
+use crate::publish::csvout::OutputEncoding;
 
 /// qingdan（清单）：政务服务事项清单与办事指南的标准化检查与发布工具。
 #[derive(Debug, Parser)]
@@ -43,6 +44,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// 导出发布用工作簿 (the publication workbook).
     Export(ExportArgs),
+    /// 退回修改：每个部门一份批注工作簿和问题清单，另附汇总排名 (per-department marked-up workbooks).
+    Return(ReturnArgs),
     /// 生成空白填报模板 (a blank departmental template).
     Template(TemplateArgs),
     /// 生成给领导看的 HTML 报告 (a self-contained HTML report).
@@ -107,6 +110,10 @@ pub struct IngestArgs {
     /// Write one file per source table into this directory instead of stdout.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// Encoding of CSV output (`--encoding` names the input's): UTF-8 with BOM so that Excel
+    /// shows Chinese, plain UTF-8, or GB18030.
+    #[arg(long, value_enum, default_value = "utf8-bom")]
+    pub output_encoding: OutputEncoding,
 }
 
 /// Output formats of `check`.
@@ -133,9 +140,14 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: CheckFormat,
-    /// Exit 1 when a finding at or above this severity is found.
+    /// Exit 1 when a finding at or above this severity is found (`new`: a new error or warning
+    /// compared with --baseline). Accepted problems never fail.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
+    /// The JSON report of the previous round: findings are classified 新增 / 仍存在, and the
+    /// baseline's others listed as 已整改.
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub baseline: Option<PathBuf>,
     /// Only these rules: codes or code prefixes, comma-separated (`--select QD1,QD201`).
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub select: Vec<String>,
@@ -154,6 +166,8 @@ pub enum FailOn {
     Error,
     /// Warnings and errors.
     Warning,
+    /// New errors and warnings only (needs --baseline).
+    New,
 }
 
 impl FailOn {
@@ -161,7 +175,7 @@ impl FailOn {
     pub fn severity(self) -> Severity {
         match self {
             FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
+            FailOn::Warning | FailOn::New => Severity::Warning,
         }
     }
 }
@@ -232,6 +246,23 @@ pub struct ExportArgs {
     /// The workbook to write.
     #[arg(long, short = 'o', required = true)]
     pub output: PathBuf,
+}
+
+/// `qingdan return`.
+#[derive(Debug, Args)]
+pub struct ReturnArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The folder to write into (one folder per department, and 汇总.xlsx); not inside an input folder.
+    #[arg(long, short = 'o', required = true)]
+    pub output: PathBuf,
+    /// The JSON report of the previous round (lists show 新增 / 仍存在 / 已整改).
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub baseline: Option<PathBuf>,
+    /// Encoding of the CSV problem lists (`--encoding` names the input's).
+    #[arg(long, value_enum, default_value = "utf8-bom")]
+    pub output_encoding: OutputEncoding,
 }
 
 /// `qingdan report`.

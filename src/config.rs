@@ -85,6 +85,8 @@ pub struct Config {
     pub limits: Limits,
     /// Digit counts a 基本编码 may have (`[12]` unless configured).
     pub basic_code_lengths: Vec<usize>,
+    /// Problems the office has accepted (已认可), each with its reason and expiry.
+    pub accept: Vec<Accept>,
     /// The directory the config was found in.
     #[serde(skip)]
     pub root: Option<PathBuf>,
@@ -101,9 +103,32 @@ impl Default for Config {
             jurisdictions: BTreeMap::new(),
             limits: Limits::default(),
             basic_code_lengths: vec![12],
+            accept: Vec::new(),
             root: None,
         }
     }
+}
+
+/// One accepted problem (`accept:` in `qingdan.yaml`): findings of `rule` about `item` (its
+/// 实施编码 or 基本编码, or its name) in `jurisdiction` are listed as 已认可 until `until`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accept {
+    /// The rule code (`QD205`).
+    pub rule: String,
+    /// The item: 实施编码, 基本编码 or 事项名称.
+    pub item: String,
+    /// The 12-digit division code; any jurisdiction when absent.
+    #[serde(default)]
+    pub jurisdiction: Option<String>,
+    /// The field key; any field when absent.
+    #[serde(default)]
+    pub field: Option<Field>,
+    /// Why the office accepted it.
+    pub reason: String,
+    /// The last day the acceptance holds (`YYYY-MM-DD`); for ever when absent.
+    #[serde(default)]
+    pub until: Option<String>,
 }
 
 /// A config that could not be used.

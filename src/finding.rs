@@ -125,6 +125,29 @@ pub struct Finding {
     pub jurisdiction: Option<String>,
     /// The value as it stands in the item, when the field has one (shown under the cell).
     pub value: Option<String>,
+    /// The item's name and codes, when the finding is about one item (for problem lists and
+    /// accepted-problem matching).
+    pub names: Option<Box<ItemNames>>,
+}
+
+/// The name and codes of the item a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ItemNames {
+    /// 事项名称.
+    pub name: Option<String>,
+    /// 基本编码.
+    pub basic_code: Option<String>,
+    /// 实施编码.
+    pub impl_code: Option<String>,
+}
+
+impl ItemNames {
+    /// The names of `item`, or `None` when it has neither name nor code.
+    pub fn of(item: &crate::model::item::Item) -> Option<Box<ItemNames>> {
+        (item.name.is_some() || item.basic_code.is_some() || item.impl_code.is_some()).then(|| {
+            Box::new(ItemNames { name: item.name.clone(), basic_code: item.basic_code.clone(), impl_code: item.impl_code.clone() })
+        })
+    }
 }
 
 impl Finding {

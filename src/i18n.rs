@@ -119,6 +119,10 @@ pub enum Msg {
     /// More findings of the same rule in the same file than `limits.max_findings_per_rule`:
     /// `more` of them are not listed (one summary finding stands for them).
     FindingsCapped { more: u64 },
+    /// An `accept:` entry past its `until` date.
+    AcceptExpired { rule: String, item: String, until: String },
+    /// An `accept:` entry that matches no finding.
+    AcceptUnmatched { rule: String, item: String },
 }
 
 impl Msg {
@@ -489,6 +493,16 @@ impl Msg {
                     format!("{more} more findings of this rule are not listed (limits.max_findings_per_rule)")
                 }
             }
+            AcceptExpired { rule, item, until } => pick(
+                lang,
+                format!("认可条目（{rule}，{item}）已于 {until} 到期，相关问题不再视为已认可"),
+                format!("the accepted-problem entry ({rule}, {item}) expired on {until}; its problems count again"),
+            ),
+            AcceptUnmatched { rule, item } => pick(
+                lang,
+                format!("认可条目（{rule}，{item}）未匹配任何问题：问题可能已整改，或条目有误"),
+                format!("the accepted-problem entry ({rule}, {item}) matches no problem: fixed, or the entry is wrong"),
+            ),
         }
     }
 }
@@ -853,6 +867,9 @@ impl Reason {
                     Output::Export => ("qingdan export 生成的发布工作簿", "a workbook written by qingdan export"),
                     Output::Template => ("qingdan template 生成的空白模板", "a blank template written by qingdan template"),
                     Output::Diff => ("qingdan diff 生成的差异工作簿", "a workbook written by qingdan diff"),
+                    Output::Return => {
+                        ("qingdan return 生成的退回材料（未经修改）", "a workbook written by qingdan return, not edited since")
+                    }
                 };
                 pick(lang, format!("{zh}，不是报送的清单，已跳过"), format!("{en}, not a submitted catalog: skipped"))
             }
@@ -1107,10 +1124,34 @@ pub enum Failure {
     WouldOverwriteConfig { path: String },
     /// The output would overwrite a file qingdan did not write.
     WouldOverwriteForeign { path: String },
+    /// `--fail-on new` without `--baseline`.
+    NeedsBaseline,
+    /// The baseline could not be read as a JSON report.
+    BadBaseline { path: String, detail: String },
+    /// The output folder of `return` lies inside an input folder (the next round would read it).
+    OutputInsideInput { output: String, input: String },
     /// A format that writes a file was asked for without `-o`.
     NeedsOutput { format: String },
     /// `--select`/`--ignore` named no known rule.
     UnknownRule { given: String, known: String },
+}
+
+/// What `qingdan return` wrote (printed on stderr).
+pub fn returned(lang: Lang, departments: usize, annotated: usize, dir: &str) -> String {
+    pick(
+        lang,
+        format!("已写出 {departments} 个部门的退回材料（{annotated} 个批注工作簿）和汇总.xlsx 到 {dir}"),
+        format!("wrote the returns of {departments} departments ({annotated} annotated workbooks) and 汇总.xlsx to {dir}"),
+    )
+}
+
+/// A file whose annotated copy could not be made (its problems are still listed).
+pub fn not_annotated(lang: Lang, file: &str, reason: &str) -> String {
+    pick(
+        lang,
+        format!("{file}：未能生成批注工作簿（{reason}），其问题已列入问题清单"),
+        format!("{file}: no annotated copy ({reason}); its problems are in the list"),
+    )
 }
 
 impl Failure {
@@ -1136,6 +1177,23 @@ impl Failure {
                 lang,
                 format!("拒绝覆盖不是由 qingdan 写出的文件：{path}"),
                 format!("refusing to overwrite a file qingdan did not write: {path}"),
+            ),
+            OutputInsideInput { output, input } => pick(
+                lang,
+                format!("输出目录 {output} 位于输入目录 {input} 之内，下一轮检查会读到它：请换一个目录"),
+                format!(
+                    "the output folder {output} lies inside the input folder {input}, where the next round would read it: choose another"
+                ),
+            ),
+            BadBaseline { path, detail } => pick(
+                lang,
+                format!("无法读取基线 {path}（应为上一轮 check --format json 的输出）：{detail}"),
+                format!("cannot read the baseline {path} (expected the previous round's check --format json output): {detail}"),
+            ),
+            NeedsBaseline => pick(
+                lang,
+                "--fail-on new 需要用 --baseline 指定上一轮的 JSON 报告".into(),
+                "--fail-on new needs --baseline with the previous round's JSON report".into(),
             ),
             NeedsOutput { format } => {
                 pick(lang, format!("--format {format} 需要用 -o 指定输出文件"), format!("--format {format} needs -o FILE"))
@@ -1330,8 +1388,48 @@ pub fn word(lang: Lang, key: &'static str) -> &'static str {
                 "value"
             }
         }
-        _ => key,
+        _ => return_word(zh, key),
     }
+}
+
+/// Words of rounds, accepted problems and the returned problem lists (退回修改).
+fn return_word(zh: bool, key: &'static str) -> &'static str {
+    let (z, e) = match key {
+        "new" => ("新增", "new"),
+        "persisting" => ("仍存在", "persisting"),
+        "fixed" => ("已整改", "fixed"),
+        "accepted" => ("已认可", "accepted"),
+        "round" => ("整改情况", "round"),
+        "accept_reason" => ("认可理由", "reason accepted"),
+        "seq" => ("序号", "no."),
+        "file" => ("文件", "file"),
+        "sheet" => ("工作表", "sheet"),
+        "cell" => ("单元格", "cell"),
+        "item_name" => ("事项名称", "item name"),
+        "impl_code" => ("实施编码", "impl code"),
+        "element" => ("要素", "element"),
+        "problem" => ("问题", "problem"),
+        "severity" => ("级别", "severity"),
+        "rule" => ("规则", "rule"),
+        "handling" => ("处理情况", "handling"),
+        "problems_sheet" => ("问题清单", "problems"),
+        "status_column" => ("检查结果", "check result"),
+        "department" => ("部门", "department"),
+        "jurisdiction" => ("行政区划", "jurisdiction"),
+        "files" => ("文件数", "files"),
+        "errors" => ("错误数", "errors"),
+        "warnings" => ("警告数", "warnings"),
+        "infos" => ("提示数", "infos"),
+        "total" => ("合计", "total"),
+        "rank" => ("排名", "rank"),
+        "ranking_sheet" => ("部门排名", "ranking"),
+        "unplaced_sheet" => ("未定位问题", "repository problems"),
+        "fixed_sheet" => ("已整改问题", "fixed problems"),
+        "row_n" => ("第{}行", "row {}"),
+        "file_list" => ("问题文件", "files with problems"),
+        _ => return key,
+    };
+    if zh { z } else { e }
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod parallel;
 pub mod progress;
 pub mod publish;
 pub mod report;
+pub mod rounds;
 pub mod rules;
 pub mod schema;
 pub mod stats;

@@ -299,40 +299,37 @@ pub fn write_bytes_atomic(target: &Path, bytes: &[u8]) -> Result<(), OutputError
     write_atomic(target, |w| w.write_all(bytes))
 }
 
+/// [`guard`] for many targets against the same inputs: the inputs are resolved once (checking
+/// each of thousands of outputs against a thousand inputs one by one resolved every input
+/// path thousands of times).
+#[derive(Debug, Clone, Default)]
+pub struct InputGuard {
+    resolved: std::collections::HashSet<PathBuf>,
+    given: std::collections::HashSet<PathBuf>,
+}
+
+impl InputGuard {
+    /// A guard over `inputs`.
+    pub fn new(inputs: &[PathBuf]) -> InputGuard {
+        InputGuard { resolved: inputs.iter().filter_map(|i| i.canonicalize().ok()).collect(), given: inputs.iter().cloned().collect() }
+    }
+
+    /// Refuses a target that is (or resolves to) one of the inputs.
+    pub fn check(&self, target: &Path) -> Result<(), OutputError> {
+        let same = match target.canonicalize() {
+            Ok(t) => self.resolved.contains(&t),
+            Err(_) => self.given.contains(target),
+        };
+        if same { Err(OutputError::WouldOverwriteInput(target.to_path_buf())) } else { Ok(()) }
+    }
+}
+
 /// Neutralizes a cell a spreadsheet would evaluate as a formula (`=`, `+`, `-`, `@`, tab or CR
-/// first) by prefixing `'`. Every cell of every CSV qingdan writes goes through here (values,
-/// headers and provenance columns alike, see [`CsvOut`]); xlsx cells are written as string
-/// cells, which spreadsheets never evaluate.
-pub fn defuse(v: &str) -> std::borrow::Cow<'_, str> {
-    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { std::borrow::Cow::Owned(format!("'{v}")) } else { std::borrow::Cow::Borrowed(v) }
-}
-
-/// A CSV writer that defuses every cell it writes.
-pub struct CsvOut<W: Write> {
-    inner: csv::Writer<W>,
-}
-
-impl<W: Write> CsvOut<W> {
-    /// Wraps a writer.
-    pub fn new(w: W) -> CsvOut<W> {
-        CsvOut { inner: csv::Writer::from_writer(w) }
-    }
-
-    /// Writes one record, each cell through [`defuse`].
-    pub fn write_record<I, S>(&mut self, cells: I) -> std::io::Result<()>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.inner.write_record(cells.into_iter().map(|c| defuse(c.as_ref()).into_owned()))?;
-        Ok(())
-    }
-
-    /// Flushes the writer.
-    pub fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
+/// first) with a leading apostrophe: the one function every cell of every CSV qingdan writes
+/// goes through (values, headers and provenance columns alike, see
+/// `publish::csvout::write_records`); xlsx cells are written as string cells, which
+/// spreadsheets never evaluate.
+pub use crate::publish::csvout::defuse;
 
 /// Shows control characters that a terminal or a log viewer would act on (ESC, CR, BEL, DEL,
 /// C1 controls, bidirectional overrides) as escapes (`\x1b`, `\u{202e}`); line breaks and tabs

@@ -92,7 +92,7 @@ fn read(paths: &[&Path]) -> Vec<Item> {
 fn to_format(items: &[Item], format: IngestFormat) -> Vec<u8> {
     let refs: Vec<&Item> = items.iter().collect();
     let mut out = Vec::new();
-    qingdan::commands::ingest::write_catalog(&mut out, format, &refs).unwrap();
+    qingdan::commands::ingest::write_catalog(&mut out, format, qingdan::publish::csvout::OutputEncoding::Utf8Bom, &refs).unwrap();
     out
 }
 

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use crate::cli::{CheckArgs, CheckFormat};
+use crate::cli::{CheckArgs, CheckFormat, FailOn};
 use crate::consistency::guide::GuideComparison;
 use crate::consistency::{Consistency, Prepared};
 use crate::finding::{Finding, Location, Severity, Sink};
@@ -12,19 +12,17 @@ use crate::i18n::{Failure, Lang, Msg};
 use crate::ingest::{Event, Reader};
 use crate::model::field::Field;
 use crate::model::item::{CatalogKind, Item};
-use crate::report::{Report, Summary};
+use crate::report::{Report, RoundCounts, Summary};
+use crate::rounds::Round;
 use crate::rules::{self, ItemContext};
 
 /// Runs the check and renders the report; returns the exit status.
 pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
     let mut report = build_report(args, config, lang, quiet)?;
-    let threshold = args.fail_on.severity();
-    let failed = report.findings.iter().any(|f| f.severity >= threshold);
+    let failed = failing(&report, args.fail_on);
     // --quiet lists no info finding in the report for people (machine formats keep them all).
     if quiet && args.format == CheckFormat::Human {
-        let before = report.findings.len();
-        report.findings.retain(|f| f.severity != Severity::Info);
-        report.hidden_infos = before - report.findings.len();
+        report.hidden_infos = report.retain(|f| f.severity != Severity::Info);
     }
     let layout = crate::report::human::Layout { width: crate::report::human::terminal_width(), statistics: args.statistics };
     let rendered = match args.format {
@@ -39,6 +37,13 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
         return Ok(crate::EXIT_FAILURE);
     }
     Ok(if failed { crate::EXIT_FINDINGS } else { crate::EXIT_OK })
+}
+
+/// Whether the report fails `--fail-on`: a finding at or above the threshold that is not
+/// accepted (with `new`: that is also new).
+pub fn failing(report: &Report, fail_on: FailOn) -> bool {
+    let threshold = fail_on.severity();
+    report.marked().any(|(f, m)| f.severity >= threshold && m.accepted.is_none() && (fail_on != FailOn::New || m.round == Some(Round::New)))
 }
 
 /// Reads and checks everything, returning the report every renderer consumes.
@@ -71,6 +76,9 @@ pub fn build_report_keeping(
     quiet: bool,
     keep: bool,
 ) -> Result<(Report, Kept), String> {
+    if args.fail_on == FailOn::New && args.baseline.is_none() {
+        return Err(Failure::NeedsBaseline.render(lang));
+    }
     // `export` (keep) publishes what it was given; a check reads in the repository's context.
     let inputs = if keep {
         super::load::resolve(&args.input, config, lang)?
@@ -156,11 +164,30 @@ pub fn build_report_keeping(
         }
         files = focus.len();
     }
+    let baseline = args.baseline.as_deref().map(|p| crate::rounds::load_baseline(p, lang)).transpose()?;
+    let marked =
+        crate::rounds::mark(findings, &inputs.config.accept, inputs.config.root.as_deref(), &crate::rounds::today(), baseline, &policy);
+    let crate::rounds::Marked { findings, marks, fixed } = marked;
     // A summary of findings left out past the cap counts for them all.
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).map(Finding::weight).sum();
-    let summary =
-        Summary { files, tables, items, errors: count(Severity::Error), warnings: count(Severity::Warning), infos: count(Severity::Info) };
-    Ok((Report { findings, summary, consistency: matrix, hidden_infos: 0 }, kept.unwrap_or_default()))
+    let count =
+        |s: Severity| findings.iter().zip(&marks).filter(|(f, m)| f.severity == s && m.accepted.is_none()).map(|(f, _)| f.weight()).sum();
+    let rounds = fixed.as_ref().map(|fixed| RoundCounts {
+        new: marks.iter().filter(|m| m.round == Some(Round::New)).count(),
+        persisting: marks.iter().filter(|m| m.round == Some(Round::Persisting)).count(),
+        fixed: fixed.len(),
+    });
+    let summary = Summary {
+        files,
+        tables,
+        items,
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+        accepted: marks.iter().filter(|m| m.accepted.is_some()).count(),
+        rounds,
+    };
+    let report = Report { findings, summary, consistency: matrix, hidden_infos: 0, marks, fixed, accepts: inputs.config.accept.clone() };
+    Ok((report, kept.unwrap_or_default()))
 }
 
 /// `--select`/`--ignore` values, upper-cased; each must be the prefix of a known code.

@@ -60,6 +60,7 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
         select: Vec::new(),
         ignore: Vec::new(),
         statistics: false,
+        baseline: None,
     };
     // One pass: the check keeps every item it read, whole, for the sheets.
     let (report, kept) = super::check::build_report_keeping(&check_args, config, lang, quiet, true)?;

@@ -13,6 +13,7 @@ use crate::i18n::Lang;
 use crate::ingest::Event;
 use crate::model::field::Field;
 use crate::model::item::Item;
+use crate::publish::csvout::OutputEncoding;
 
 /// Items of one source table.
 struct TableOut {
@@ -66,7 +67,7 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
             match &args.output {
                 None => {
                     let all: Vec<&Item> = tables.iter().flat_map(|t| t.items.iter()).collect();
-                    write_catalog(&mut out, args.format, &all).map_err(|e| e.to_string())?;
+                    write_catalog(&mut out, args.format, args.output_encoding, &all).map_err(|e| e.to_string())?;
                 }
                 Some(dir) => {
                     // Every target is named and checked before the first is written.
@@ -82,7 +83,8 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
                     }
                     for (t, target) in tables.iter().zip(&targets) {
                         let items: Vec<&Item> = t.items.iter().collect();
-                        crate::output::write_atomic(target, |w| write_catalog(w, args.format, &items)).map_err(|e| e.render(lang))?;
+                        crate::output::write_atomic(target, |w| write_catalog(w, args.format, args.output_encoding, &items))
+                            .map_err(|e| e.render(lang))?;
                     }
                 }
             }
@@ -204,8 +206,8 @@ struct Catalog<'a> {
     items: &'a [&'a Item],
 }
 
-/// Writes items in a format.
-pub fn write_catalog(w: &mut dyn Write, format: IngestFormat, items: &[&Item]) -> std::io::Result<()> {
+/// Writes items in a format (`encoding` applies to CSV only).
+pub fn write_catalog(w: &mut dyn Write, format: IngestFormat, encoding: OutputEncoding, items: &[&Item]) -> std::io::Result<()> {
     match format {
         IngestFormat::Yaml => {
             let s = serde_yaml::to_string(&Catalog { items }).map_err(std::io::Error::other)?;
@@ -222,24 +224,29 @@ pub fn write_catalog(w: &mut dyn Write, format: IngestFormat, items: &[&Item]) -
             }
             Ok(())
         }
-        IngestFormat::Csv => write_csv(w, items),
+        IngestFormat::Csv => write_csv(w, encoding, items),
     }
 }
 
-fn write_csv(w: &mut dyn Write, items: &[&Item]) -> std::io::Result<()> {
+/// Neutralizes a value a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR first).
+pub fn defuse(v: &str) -> std::borrow::Cow<'_, str> {
+    crate::publish::csvout::defuse(v)
+}
+
+fn write_csv(w: &mut dyn Write, encoding: OutputEncoding, items: &[&Item]) -> std::io::Result<()> {
+    use std::borrow::Cow;
     let extra: BTreeSet<&str> = items.iter().flat_map(|i| i.extra.keys().map(String::as_str)).collect();
-    let mut csv = crate::output::CsvOut::new(w);
-    let mut header: Vec<String> = Field::ALL.iter().map(|f| f.label().to_string()).collect();
-    header.extend(["来源文件", "来源工作表", "来源行"].map(String::from));
-    header.extend(extra.iter().map(|s| s.to_string()));
-    csv.write_record(&header)?;
-    for it in items {
-        let mut rec: Vec<String> = Field::ALL.iter().map(|f| it.display(*f).unwrap_or_default()).collect();
-        rec.push(it.provenance.file.to_string());
-        rec.push(it.provenance.sheet.as_deref().unwrap_or("").to_string());
-        rec.push(it.provenance.row.to_string());
-        rec.extend(extra.iter().map(|k| it.extra.get(*k).cloned().unwrap_or_default()));
-        csv.write_record(&rec)?;
-    }
-    csv.flush()
+    let mut header: Vec<Cow<'_, str>> = Field::ALL.iter().map(|f| Cow::Borrowed(f.label())).collect();
+    header.extend(["来源文件", "来源工作表", "来源行"].map(Cow::Borrowed));
+    header.extend(extra.iter().map(|s| Cow::Borrowed(*s)));
+    // Every cell, the provenance columns included, is defused by `write_records`.
+    let rows = items.iter().map(|it| {
+        let mut rec: Vec<Cow<'_, str>> = Field::ALL.iter().map(|f| Cow::Owned(it.display(*f).unwrap_or_default())).collect();
+        rec.push(Cow::Borrowed(&*it.provenance.file));
+        rec.push(Cow::Borrowed(it.provenance.sheet.as_deref().unwrap_or("")));
+        rec.push(Cow::Owned(it.provenance.row.to_string()));
+        rec.extend(extra.iter().map(|k| Cow::Borrowed(it.extra.get(*k).map(String::as_str).unwrap_or(""))));
+        rec
+    });
+    crate::publish::csvout::write_records(w, encoding, std::iter::once(header).chain(rows))
 }

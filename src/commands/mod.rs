@@ -8,6 +8,7 @@ pub mod info;
 pub mod ingest;
 pub mod load;
 pub mod report;
+pub mod returns;
 pub mod stats;
 pub mod template;
 pub mod template_form;
@@ -25,6 +26,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Schema { report } => info::schema(report),
         Command::Generate(a) => generate::run(&a),
         Command::Export(a) => export::run(&a, cli.config.as_deref(), lang, cli.quiet),
+        Command::Return(a) => returns::run(&a, cli.config.as_deref(), lang, cli.quiet),
         Command::Template(a) => template::run(&a, lang),
         Command::Diff(a) => diff::run(&a, cli.config.as_deref(), lang, cli.quiet),
         Command::Stats(a) => stats::run(&a, cli.config.as_deref(), lang, cli.quiet),

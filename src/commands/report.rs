@@ -24,6 +24,7 @@ pub fn run(args: &ReportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
         select: Vec::new(),
         ignore: Vec::new(),
         statistics: false,
+        baseline: None,
     };
     let (report, kept) = super::check::build_report_keeping(&check_args, config, lang, quiet, true)?;
     // Nothing readable: exit 2 and write nothing.

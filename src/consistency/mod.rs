@@ -470,6 +470,11 @@ impl Consistency {
                     item: Some(code.clone()),
                     jurisdiction: Some(j.code.clone()),
                     value: None,
+                    names: Some(Box::new(crate::finding::ItemNames {
+                        name: base.name.clone(),
+                        basic_code: Some(code.clone()),
+                        impl_code: None,
+                    })),
                 };
                 self.findings.push(f);
             }
@@ -581,6 +586,7 @@ impl Consistency {
             item: m.label.clone(),
             jurisdiction: Some(j.code.clone()),
             value: None,
+            names: None,
         }
     }
 }

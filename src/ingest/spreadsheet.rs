@@ -153,13 +153,14 @@ impl Bounds {
 
 /// The sheets to read, in reading order: base catalogs first (the cross-level pass compares
 /// items on arrival), then materials sheets (joined to items read later). Hidden sheets (lookup
-/// lists behind dropdowns) and instruction sheets (填写说明) hold no items and are skipped.
+/// lists behind dropdowns), instruction sheets (填写说明) and the 问题清单 sheet of an annotated
+/// copy (`qingdan return`) hold no items and are skipped.
 fn sheet_order(sheets: &[calamine::Sheet]) -> Vec<String> {
     let mut names: Vec<String> = sheets
         .iter()
         .filter(|s| s.visible == calamine::SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet)
         .map(|s| s.name.clone())
-        .filter(|n| !matches!(n.trim(), "说明" | "填写说明" | "填表说明" | "填报说明" | "使用说明" | "下拉选项"))
+        .filter(|n| !matches!(n.trim(), "说明" | "填写说明" | "填表说明" | "填报说明" | "使用说明" | "下拉选项" | "问题清单"))
         .collect();
     names.sort_by_key(|n| (!n.contains("基本目录"), !n.contains("材料")));
     names

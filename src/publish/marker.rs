@@ -1,4 +1,4 @@
-//! The mark qingdan leaves in the workbooks it writes (`export`, `template`, `diff`): a custom
+//! The mark qingdan leaves in the workbooks it writes (`export`, `template`, `diff`, `return`): a custom
 //! document property, so that a later check never reads qingdan's own output as a department's
 //! input. A template filled in and saved again (Excel, WPS and LibreOffice then record the
 //! person in `lastModifiedBy`) is a department's input and is read.
@@ -23,6 +23,8 @@ pub enum Output {
     Template,
     /// `qingdan diff --format xlsx`.
     Diff,
+    /// `qingdan return` (an annotated copy, a problem list or 汇总), not edited since.
+    Return,
 }
 
 impl Output {
@@ -32,11 +34,12 @@ impl Output {
             Output::Export => "export",
             Output::Template => "template",
             Output::Diff => "diff",
+            Output::Return => "return",
         }
     }
 
     fn parse(s: &str) -> Option<Output> {
-        [Output::Export, Output::Template, Output::Diff].into_iter().find(|o| o.as_str() == s)
+        [Output::Export, Output::Template, Output::Diff, Output::Return].into_iter().find(|o| o.as_str() == s)
     }
 }
 
@@ -59,7 +62,8 @@ pub fn written_by(path: &Path) -> Option<Output> {
     let rest = &custom[at..];
     let value = rest.split_once("<vt:lpwstr>")?.1.split_once("</vt:lpwstr>")?.0;
     let what = Output::parse(value)?;
-    if what == Output::Template {
+    // A template filled in, or an annotated copy corrected, by a department is its input.
+    if matches!(what, Output::Template | Output::Return) {
         let core = part(&mut zip, "docProps/core.xml").unwrap_or_default();
         let by = core.split_once("<cp:lastModifiedBy>").and_then(|(_, r)| r.split_once("</cp:lastModifiedBy>")).map(|(v, _)| v);
         if by.is_some_and(|b| b != AUTHOR) {
@@ -83,7 +87,7 @@ mod tests {
     #[test]
     fn marks_are_read_back() {
         let dir = tempfile::tempdir().unwrap();
-        for what in [Output::Export, Output::Template, Output::Diff] {
+        for what in [Output::Export, Output::Template, Output::Diff, Output::Return] {
             let mut wb = Workbook::new();
             wb.add_worksheet();
             mark(&mut wb, what);
@@ -101,6 +105,13 @@ mod tests {
         wb.add_worksheet();
         wb.set_properties(&DocProperties::new().set_author("东河区住建局").set_custom_property(PROPERTY, "template"));
         let p = dir.path().join("filled.xlsx");
+        wb.save(&p).unwrap();
+        assert_eq!(written_by(&p), None);
+        // So is an annotated copy a department corrected and saved.
+        let mut wb = Workbook::new();
+        wb.add_worksheet();
+        wb.set_properties(&DocProperties::new().set_author("东河区住建局").set_custom_property(PROPERTY, "return"));
+        let p = dir.path().join("corrected.xlsx");
         wb.save(&p).unwrap();
         assert_eq!(written_by(&p), None);
     }

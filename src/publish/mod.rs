@@ -2,8 +2,11 @@
 //! Chinese definition of every field (header notes, input hints, 填写说明), dropdown choices,
 //! list validations that fall back to a hidden sheet range, and common cell formats.
 
+pub mod annotate;
+pub mod csvout;
 pub mod marker;
 pub mod print;
+pub mod returns;
 pub mod sheets;
 
 use rust_xlsxwriter::{Color, DataValidation, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError};

@@ -32,7 +32,7 @@ pub fn command(s: Severity) -> &'static str {
 /// Renders the report as workflow commands, one per line.
 pub fn render(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
-    for f in &report.findings {
+    for (f, mark) in report.marked() {
         let mut props = Vec::new();
         if let Some(file) = f.location.file.as_deref().filter(|s| !s.is_empty()) {
             props.push(format!("file={}", escape_property(&file.replace('\\', "/"))));
@@ -58,7 +58,15 @@ pub fn render(report: &Report, lang: Lang) -> String {
         } else if let Some(j) = &f.jurisdiction {
             message = format!("{message} [{j}]");
         }
-        let _ = writeln!(out, "::{} {}::{}", command(f.severity), props.join(","), escape_data(&message));
+        // An accepted problem (已认可) is a notice with its reason, never an error annotation.
+        let level = match report.accept_of(mark) {
+            Some(a) => {
+                message = format!("[{}] {message} ({})", crate::i18n::word(lang, "accepted"), a.reason);
+                "notice"
+            }
+            None => command(f.severity),
+        };
+        let _ = writeln!(out, "::{level} {}::{}", props.join(","), escape_data(&message));
     }
     out
 }

@@ -519,7 +519,7 @@ mod tests {
             f.jurisdiction = Some(format!("15020{i}000000"));
             findings.push(f);
         }
-        let report = Report { findings, summary: Summary::default(), consistency: None, hidden_infos: 0 };
+        let report = Report::plain(findings, Summary::default(), None);
         let stats = crate::stats::compute(std::iter::empty(), &BTreeMap::new());
         let names = BTreeMap::new();
         let out =
@@ -557,7 +557,7 @@ mod tests {
                 .collect(),
         };
         let summary = Summary { items: 100_000, warnings: 100_000, ..Summary::default() };
-        let report = Report { findings, summary, consistency: Some(matrix), hidden_infos: 0 };
+        let report = Report::plain(findings, summary, Some(matrix));
         let stats = crate::stats::compute(std::iter::empty(), &BTreeMap::new());
         let names = BTreeMap::new();
         let out = render(&Inputs { report: &report, stats: &stats, names: &names }, Lang::Zh);

@@ -74,9 +74,37 @@ pub fn render(report: &Report, lang: Lang, layout: Layout) -> String {
     let width = layout.width.max(20);
     let mut out = String::new();
     if !layout.statistics {
-        for f in &report.findings {
-            finding(&mut out, f, lang, width);
+        for (f, mark) in report.marked() {
+            // The round and the acceptance go first: [新增] / [仍存在] / [已认可：理由].
+            let mut tag = String::new();
+            if let Some(r) = mark.round {
+                tag.push_str(&format!("[{}] ", word(lang, r.key())));
+            }
+            if let Some(a) = report.accept_of(mark) {
+                let sep = if lang == Lang::Zh { "：" } else { ": " };
+                tag.push_str(&format!("[{}{sep}{}] ", word(lang, "accepted"), a.reason));
+            }
+            finding(&mut out, f, &tag, lang, width);
         }
+    }
+    let s = &report.summary;
+    if s.accepted > 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            if lang == Lang::Zh { format!("另有 {} 条已认可", s.accepted) } else { format!("{} accepted", s.accepted) }
+        );
+    }
+    if let Some(r) = s.rounds {
+        let _ = writeln!(
+            out,
+            "{}",
+            if lang == Lang::Zh {
+                format!("与上一轮相比：新增 {}，仍存在 {}，已整改 {}", r.new, r.persisting, r.fixed)
+            } else {
+                format!("compared with the baseline: {} new, {} persisting, {} fixed", r.new, r.persisting, r.fixed)
+            }
+        );
     }
     if let Some(m) = &report.consistency {
         consistency(&mut out, m, lang, width);
@@ -85,15 +113,15 @@ pub fn render(report: &Report, lang: Lang, layout: Layout) -> String {
     out
 }
 
-fn finding(out: &mut String, f: &Finding, lang: Lang, width: usize) {
-    let line = head(f, lang);
+fn finding(out: &mut String, f: &Finding, tag: &str, lang: Lang, width: usize) {
+    let line = format!("{tag}{}", head(f, lang));
     if line.width() <= width {
         out.push_str(&line);
         out.push('\n');
     } else {
         // Too wide: the message wrapped, then the place on a line of its own.
         let (what, place) = head_parts(f, lang);
-        wrap_into(out, &what, "", "    ", width);
+        wrap_into(out, &format!("{tag}{what}"), "", "    ", width);
         if !place.is_empty() {
             wrap_into(out, &place, "    ", "      ", width);
         }

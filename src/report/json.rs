@@ -8,6 +8,7 @@ use super::Report;
 use crate::finding::Finding;
 use crate::i18n::Lang;
 use crate::model::provenance::column_letters;
+use crate::rounds::Mark;
 
 /// The JSON Schema of the report, embedded at compile time.
 pub const REPORT_SCHEMA: &str = include_str!("../../schemas/report.schema.json");
@@ -27,6 +28,17 @@ struct JsonFinding<'a> {
     help: String,
     item: Option<&'a str>,
     jurisdiction: Option<&'a str>,
+    fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    round: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<JsonAccepted<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAccepted<'a> {
+    reason: &'a str,
+    until: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -36,6 +48,13 @@ struct JsonSummary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    accepted: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    persisting: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -44,10 +63,29 @@ struct JsonReport<'a> {
     summary: JsonSummary,
     #[serde(skip_serializing_if = "Option::is_none")]
     consistency: Option<&'a crate::consistency::Matrix>,
+    /// With a baseline: its findings not found any more (已整改), as the baseline had them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<Vec<JsonPast<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonPast<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    field: Option<&'a str>,
+    message: &'a str,
+    file: Option<&'a str>,
+    sheet: Option<&'a str>,
+    row: Option<u32>,
+    column: Option<&'a str>,
+    item: Option<&'a str>,
+    jurisdiction: Option<&'a str>,
+    value: Option<&'a str>,
+    fingerprint: Option<&'a str>,
 }
 
 /// One finding as JSON, shared with other machine formats.
-fn finding(f: &Finding, lang: Lang) -> JsonFinding<'_> {
+fn finding<'a>(f: &'a Finding, mark: &'a Mark, report: &'a Report, lang: Lang) -> JsonFinding<'a> {
     JsonFinding {
         rule: f.rule,
         severity: f.severity.as_str(),
@@ -62,21 +100,46 @@ fn finding(f: &Finding, lang: Lang) -> JsonFinding<'_> {
         help: crate::rules::registry::help(f, lang),
         item: f.item.as_deref(),
         jurisdiction: f.jurisdiction.as_deref(),
+        fingerprint: &mark.fingerprint,
+        round: mark.round.map(|r| r.key()),
+        accepted: report.accept_of(mark).map(|a| JsonAccepted { reason: &a.reason, until: a.until.as_deref() }),
     }
 }
 
 /// Renders the report as pretty JSON with a trailing newline.
 pub fn render(report: &Report, lang: Lang) -> String {
     let r = JsonReport {
-        findings: report.findings.iter().map(|f| finding(f, lang)).collect(),
+        findings: report.marked().map(|(f, m)| finding(f, m, report, lang)).collect(),
         summary: JsonSummary {
             files: report.summary.files,
             items: report.summary.items,
             errors: report.summary.errors,
             warnings: report.summary.warnings,
             infos: report.summary.infos,
+            accepted: report.summary.accepted,
+            new: report.summary.rounds.map(|r| r.new),
+            persisting: report.summary.rounds.map(|r| r.persisting),
+            fixed: report.summary.rounds.map(|r| r.fixed),
         },
         consistency: report.consistency.as_ref(),
+        fixed: report.fixed.as_ref().map(|past| {
+            past.iter()
+                .map(|p| JsonPast {
+                    rule: &p.rule,
+                    severity: &p.severity,
+                    field: p.field.as_deref(),
+                    message: &p.message,
+                    file: p.file.as_deref(),
+                    sheet: p.sheet.as_deref(),
+                    row: p.row,
+                    column: p.column.as_deref(),
+                    item: p.item.as_deref(),
+                    jurisdiction: p.jurisdiction.as_deref(),
+                    value: p.value.as_deref(),
+                    fingerprint: p.fingerprint.as_deref(),
+                })
+                .collect()
+        }),
     };
     let mut s = serde_json::to_string_pretty(&r).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');

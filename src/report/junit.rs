@@ -49,11 +49,14 @@ fn case_name(f: &Finding) -> String {
 
 /// Renders the report as JUnit XML.
 pub fn render(report: &Report, lang: Lang) -> String {
-    let mut suites: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in &report.findings {
-        suites.entry(f.location.file.as_deref().unwrap_or("")).or_default().push(f);
+    // Each finding with the reason it was accepted (已认可: never a failure).
+    let mut suites: BTreeMap<&str, Vec<(&Finding, Option<&str>)>> = BTreeMap::new();
+    for (f, mark) in report.marked() {
+        let accepted = report.accept_of(mark).map(|a| a.reason.as_str());
+        suites.entry(f.location.file.as_deref().unwrap_or("")).or_default().push((f, accepted));
     }
-    let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let failing = |f: &Finding, accepted: Option<&str>| f.severity == Severity::Error && accepted.is_none();
+    let errors = suites.values().flatten().filter(|(f, a)| failing(f, *a)).count();
     let total = report.findings.len().max(1);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(out, "<testsuites name=\"qingdan\" tests=\"{total}\" failures=\"{errors}\" errors=\"0\">");
@@ -66,14 +69,14 @@ pub fn render(report: &Report, lang: Lang) -> String {
     let repo = if lang == Lang::Zh { "（整个仓库）" } else { "(repository)" };
     for (file, findings) in &suites {
         let suite = if file.is_empty() { repo } else { file };
-        let failures = findings.iter().filter(|f| f.severity == Severity::Error).count();
+        let failures = findings.iter().filter(|(f, a)| failing(f, *a)).count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
             escape(suite),
             findings.len()
         );
-        for f in findings {
+        for &(f, accepted) in findings {
             let message = f.message.render(lang);
             let _ = write!(out, "    <testcase classname=\"{}\" name=\"{}\"", escape(suite), escape(&case_name(f)));
             let help = registry::help(f, lang);
@@ -88,7 +91,10 @@ pub fn render(report: &Report, lang: Lang) -> String {
             if !help.is_empty() {
                 detail.push_str(&format!("\n{}{help}", crate::i18n::word(lang, "help_prefix")));
             }
-            if f.severity == Severity::Error {
+            if let Some(reason) = accepted {
+                detail.push_str(&format!("\n[{}] {reason}", crate::i18n::word(lang, "accepted")));
+            }
+            if failing(f, accepted) {
                 let _ = writeln!(out, ">");
                 let _ = writeln!(out, "      <failure type=\"{}\" message=\"{}\">{}</failure>", f.rule, escape(&message), escape(&detail));
             } else {

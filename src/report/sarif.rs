@@ -90,11 +90,21 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     locations: Vec<Location>,
     partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
 struct Fingerprints {
-    #[serde(rename = "qingdanFinding/v1")]
+    #[serde(rename = "qingdanFinding/v2")]
     finding: String,
 }
 
@@ -160,18 +170,6 @@ fn uri(path: &str) -> String {
     out
 }
 
-/// A stable 64-bit FNV-1a hash as hex, for fingerprints that survive reordering.
-fn fnv(parts: &[&str]) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for p in parts {
-        for b in p.bytes().chain(std::iter::once(0u8)) {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100000001b3);
-        }
-    }
-    format!("{h:016x}")
-}
-
 /// The file that findings about no file in particular (a missing base catalog, a jurisdiction's
 /// missing claim) are anchored to: GitHub code scanning rejects a whole log when any result lacks
 /// a physical location. The first file under the first input path, else that path itself.
@@ -187,7 +185,13 @@ pub fn anchor(paths: &[PathBuf]) -> Option<String> {
     Some(display_path(first))
 }
 
-fn result(f: &Finding, lang: Lang, anchor: Option<&str>) -> SarifResult {
+fn result(
+    f: &Finding,
+    mark: &crate::rounds::Mark,
+    accept: Option<&crate::config::Accept>,
+    lang: Lang,
+    anchor: Option<&str>,
+) -> SarifResult {
     let rule_index = RULES.iter().position(|r| r.code == f.rule);
     let mut message = f.message.render(lang);
     let cell = f.location.cell_in(lang);
@@ -216,23 +220,28 @@ fn result(f: &Finding, lang: Lang, anchor: Option<&str>) -> SarifResult {
     if physical.is_some() || !logical.is_empty() {
         locations.push(Location { physical_location: physical, logical_locations: logical });
     }
-    let field = f.field.map(|x| x.key()).unwrap_or("");
-    let fingerprint = fnv(&[
-        f.rule,
-        f.location.file.as_deref().unwrap_or(""),
-        f.location.sheet.as_deref().unwrap_or(""),
-        f.item.as_deref().unwrap_or(""),
-        field,
-        f.jurisdiction.as_deref().unwrap_or(""),
-        &f.message.render(Lang::En),
-    ]);
     SarifResult {
         rule_id: f.rule,
         rule_index,
         level: level(f.severity),
         message: text(message),
         locations,
-        partial_fingerprints: Fingerprints { finding: fingerprint },
+        // The same key as `check --baseline`: rule, item identity and field, never the row.
+        partial_fingerprints: Fingerprints { finding: mark.fingerprint.clone() },
+        baseline_state: mark.round.map(|r| match r {
+            crate::rounds::Round::New => "new",
+            crate::rounds::Round::Persisting => "unchanged",
+        }),
+        suppressions: accept
+            .map(|a| Suppression {
+                kind: "external",
+                justification: match &a.until {
+                    Some(u) => format!("{} (until {u})", a.reason),
+                    None => a.reason.clone(),
+                },
+            })
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -265,7 +274,7 @@ pub fn render(report: &Report, lang: Lang, anchor: Option<&str>) -> String {
                 },
             },
             column_kind: "unicodeCodePoints",
-            results: report.findings.iter().map(|f| result(f, lang, anchor)).collect(),
+            results: report.marked().map(|(f, m)| result(f, m, report.accept_of(m), lang, anchor)).collect(),
         }],
     };
     let mut s = serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

@@ -283,6 +283,21 @@ pub static RULES: &[RuleMeta] = &[
         help: ("按 qingdan schema 输出的模式修改该要素", "change the element to satisfy the schema printed by qingdan schema"),
     },
     RuleMeta {
+        code: "QD030",
+        name: "accept-entry-unused",
+        severity: Warning,
+        stage: Consistency,
+        summary: ("认可条目已过期或未匹配任何问题", "an accepted-problem entry has expired or matches nothing"),
+        doc: (
+            "qingdan.yaml 的 accept 条目把问题列为“已认可”。条目过了 until 日期后不再生效，对应问题恢复为普通问题；条目不匹配任何问题时（问题已整改或条目写错）也报告，以免认可清单失效后无人清理。",
+            "Entries under accept in qingdan.yaml list problems as accepted. Past its until date an entry no longer applies and its problems count again; an entry matching no problem (fixed, or mistyped) is reported too, so the list cannot rot.",
+        ),
+        help: (
+            "删除该条目，或核实规则、事项编码、区划代码后更新条目及其 until 日期",
+            "remove the entry, or check its rule, item and jurisdiction and update it and its until date",
+        ),
+    },
+    RuleMeta {
         code: "QD100",
         name: "missing-required",
         severity: Error,
@@ -625,6 +640,7 @@ impl Finding {
             item: item.label().map(str::to_string),
             jurisdiction: item.division_code.clone(),
             value: field.and_then(|f| item.display(f)).map(|v| crate::finding::truncate(&v, 300)),
+            names: crate::finding::ItemNames::of(item),
         }
     }
 
@@ -632,7 +648,17 @@ impl Finding {
     pub fn at_file(rule: &'static str, file: &str, sheet: Option<&str>, message: Msg) -> Finding {
         let mut location = Location::file(file);
         location.sheet = sheet.map(Into::into);
-        Finding { rule, severity: default_severity(rule), field: None, message, location, item: None, jurisdiction: None, value: None }
+        Finding {
+            rule,
+            severity: default_severity(rule),
+            field: None,
+            message,
+            location,
+            item: None,
+            jurisdiction: None,
+            value: None,
+            names: None,
+        }
     }
 }
 
