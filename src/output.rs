@@ -89,8 +89,10 @@ fn written_by_qingdan(path: &Path) -> bool {
             text.is_empty() || (first.starts_with('{') && first.contains("\"provenance\""))
         }
         "csv" => {
-            let header: Vec<&str> = crate::model::field::Field::ALL.iter().map(|f| f.label()).collect();
-            text.lines().next().is_some_and(|l| l.starts_with(&header.join(",")))
+            // UTF-8 (with or without BOM) or GB18030, as `--output-encoding` writes it.
+            let header = crate::model::field::Field::ALL.iter().map(|f| f.label()).collect::<Vec<_>>().join(",");
+            let gb = encoding_rs::GB18030.decode_without_bom_handling(&head).0.into_owned();
+            [text, gb.as_str()].iter().any(|t| t.lines().next().is_some_and(|l| l.starts_with(&header)))
         }
         _ => false,
     }

@@ -658,11 +658,15 @@ fn ingest_never_writes_over_a_config_or_a_foreign_file() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("did not write"), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read_to_string(out_dir.join("东河区.yaml")).unwrap(), "notes: mine\n");
     assert!(!out_dir.join("qingdan.yaml").exists() && !out_dir.join("qingdan-2.yaml").exists(), "nothing written");
-    // A previous output of qingdan is replaced.
+    // A previous output of qingdan is replaced, whatever its format and encoding.
     std::fs::remove_file(out_dir.join("东河区.yaml")).unwrap();
-    for _ in 0..2 {
-        let out = Command::new(bin()).current_dir(dir.path()).args(["ingest", "东河区.csv", "-o", "out"]).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for args in
+        [&["--format", "yaml"][..], &["--format", "csv"], &["--format", "csv", "--output-encoding", "gb18030"], &["--format", "json"]]
+    {
+        for _ in 0..2 {
+            let out = Command::new(bin()).current_dir(dir.path()).args(["ingest", "东河区.csv", "-o", "out"]).args(args).output().unwrap();
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
     }
 }
 
