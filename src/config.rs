@@ -185,6 +185,11 @@ impl Config {
         let err = |key: Option<String>, problem: ConfigProblem| ConfigError { file: path.to_path_buf(), key, problem: Box::new(problem) };
         let meta = std::fs::metadata(path).map_err(|e| err(None, ConfigProblem::Unreadable(crate::i18n::Reason::from_io(&e))))?;
         if !meta.is_file() {
+            // `--config /dev/null` is the usual way to say "no config"; any other FIFO or
+            // device (a read of `/dev/zero` never ends, opening a FIFO blocks) is refused.
+            if path.canonicalize().is_ok_and(|p| p == Path::new("/dev/null")) {
+                return Config::parse("").map_err(|(key, problem)| err(key, problem));
+            }
             return Err(err(None, ConfigProblem::Unreadable(crate::i18n::Reason::NotRegularFile)));
         }
         if meta.len() > MAX_CONFIG_BYTES {

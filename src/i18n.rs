@@ -977,9 +977,7 @@ impl Reason {
                 format!("第 {row} 行第 {columns} 列超过 {limit} 列上限（limits.max_columns），其后内容未读取"),
                 format!("row {row}, column {columns} is beyond the limit of {limit} columns (limits.max_columns); the rest was not read"),
             ),
-            NotRegularFile => {
-                pick(lang, "不是普通文件（管道、设备等），已跳过".into(), "not a regular file (a FIFO, a device, …): skipped".into())
-            }
+            NotRegularFile => pick(lang, "不是普通文件（管道、设备等）".into(), "not a regular file (a FIFO, a device, …)".into()),
             YamlAliases => pick(
                 lang,
                 "YAML 的锚点与别名（&、*）展开后远超文件本身大小（qingdan 的输出不含别名），拒绝读取".into(),

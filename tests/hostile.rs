@@ -506,6 +506,9 @@ fn non_regular_files_are_refused() {
     // The folder walk skips them without reading.
     let r = run_capped(dir.path(), &["check", "--format", "json", "."], None, 20);
     assert_eq!(r.json["summary"]["items"], 2);
+    // `--config /dev/null` still means "no config".
+    let r = run_capped(dir.path(), &["--config", "/dev/null", "check", "--format", "json", "valid.csv"], None, 20);
+    r.one("QD103", "valid.csv");
     // --config naming a device, a symlink to one, or a FIFO: one clear error.
     for config in ["/dev/zero", "zero.csv", "pipe.csv"] {
         let r = run_capped(dir.path(), &["--config", config, "check", "valid.csv"], None, 20);
