@@ -159,6 +159,22 @@ pub struct CheckArgs {
     pub statistics: bool,
 }
 
+impl CheckArgs {
+    /// The check that `export`, `report` and `return` publish from: every rule, JSON, with an
+    /// optional baseline.
+    pub fn for_publication(input: &InputArgs, baseline: Option<PathBuf>) -> CheckArgs {
+        CheckArgs {
+            input: input.clone(),
+            format: CheckFormat::Json,
+            fail_on: FailOn::Error,
+            baseline,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            statistics: false,
+        }
+    }
+}
+
 /// Thresholds for `--fail-on`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {

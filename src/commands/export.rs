@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::Workbook;
 
-use crate::cli::{CheckArgs, CheckFormat, ExportArgs, FailOn};
+use crate::cli::{CheckArgs, ExportArgs};
 use crate::i18n::{Failure, Lang};
 use crate::model::item::Item;
 use crate::model::vocab::Level;
@@ -53,15 +53,7 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
         return Err(Failure::OutputNotXlsx { path: args.output.display().to_string() }.render(lang));
     }
 
-    let check_args = CheckArgs {
-        input: args.input.clone(),
-        format: CheckFormat::Json,
-        fail_on: FailOn::Error,
-        select: Vec::new(),
-        ignore: Vec::new(),
-        statistics: false,
-        baseline: None,
-    };
+    let check_args = CheckArgs::for_publication(&args.input, None);
     // One pass: the check keeps every item it read, whole, for the sheets.
     let (report, kept) = super::check::build_report_keeping(&check_args, config, lang, quiet, true)?;
     // Nothing readable: exit 2 and write nothing (not an empty workbook).

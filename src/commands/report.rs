@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::cli::{CheckArgs, CheckFormat, FailOn, ReportArgs};
+use crate::cli::{CheckArgs, ReportArgs};
 use crate::i18n::Lang;
 use crate::report::html;
 
@@ -17,15 +17,7 @@ pub fn run(args: &ReportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
     if args.output.extension().and_then(|e| e.to_str()).is_none_or(|e| !e.eq_ignore_ascii_case("html") && !e.eq_ignore_ascii_case("htm")) {
         return Err(crate::i18n::report::output_not_html(lang, &args.output.display().to_string()));
     }
-    let check_args = CheckArgs {
-        input: args.input.clone(),
-        format: CheckFormat::Json,
-        fail_on: FailOn::Error,
-        select: Vec::new(),
-        ignore: Vec::new(),
-        statistics: false,
-        baseline: None,
-    };
+    let check_args = CheckArgs::for_publication(&args.input, None);
     let (report, kept) = super::check::build_report_keeping(&check_args, config, lang, quiet, true)?;
     // Nothing readable: exit 2 and write nothing.
     if report.summary.tables == 0 {

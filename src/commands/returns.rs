@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::cli::{CheckArgs, CheckFormat, FailOn, ReturnArgs};
+use crate::cli::{CheckArgs, ReturnArgs};
 use crate::i18n::{Failure, Lang};
 use crate::publish::returns::{ReturnOptions, write};
 
@@ -19,15 +19,7 @@ pub fn run(args: &ReturnArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
             );
         }
     }
-    let check_args = CheckArgs {
-        input: args.input.clone(),
-        format: CheckFormat::Json,
-        fail_on: FailOn::Error,
-        select: Vec::new(),
-        ignore: Vec::new(),
-        statistics: false,
-        baseline: args.baseline.clone(),
-    };
+    let check_args = CheckArgs::for_publication(&args.input, args.baseline.clone());
     let report = super::check::build_report(&check_args, config, lang, quiet)?;
     // The same resolution as the check (a second walk of the folders; no file is read).
     let inputs = super::load::resolve(&args.input, config, lang)?;

@@ -140,14 +140,10 @@ impl HeaderDictionary {
     /// A bracketed note that itself names a field (four or more characters) says what the
     /// column is: `事项编码（基本编码）` is the basic code.
     pub fn field(&self, header: &str) -> Option<Field> {
-        let key = fold_header(header);
-        if let Some(f) = self.item.get(&key) {
-            return Some(*f);
-        }
-        let (outside, notes) = split_brackets(&strip_markers(header));
-        if notes.is_empty() {
-            return None;
-        }
+        let (outside, notes) = match exact_or_split(&self.item, header) {
+            Ok(f) => return Some(f),
+            Err(split) => split?,
+        };
         let named_outside = self.item.get(&fold_key(&outside)).copied();
         // The note clarifies only when it names a field of the same kind (`事项编码（基本编码）`);
         // `统一社会信用代码（实施主体）` names whose code it is, not another column.
@@ -162,15 +158,10 @@ impl HeaderDictionary {
 
     /// The material field a header names exactly.
     pub fn material(&self, header: &str) -> Option<MaterialField> {
-        let key = fold_header(header);
-        if let Some(m) = self.material.get(&key) {
-            return Some(*m);
+        match exact_or_split(&self.material, header) {
+            Ok(m) => Some(m),
+            Err(split) => self.material.get(&fold_key(&split?.0)).copied(),
         }
-        let (outside, notes) = split_brackets(&strip_markers(header));
-        if notes.is_empty() {
-            return None;
-        }
-        self.material.get(&fold_key(&outside)).copied()
     }
 
     /// Item field, else material field, named exactly.
@@ -243,6 +234,16 @@ impl HeaderDictionary {
         }
         self.approximate(header).map(|(f, known)| Resolution { target: Target::Item(f), how: Matched::Approximate { known } })
     }
+}
+
+/// `header` looked up in `map` by its folded key; when that fails, the text outside its bracketed
+/// notes and the notes, for a second try (`None` when it has no notes: nothing to retry).
+fn exact_or_split<T: Copy>(map: &HashMap<String, T>, header: &str) -> Result<T, Option<(String, Vec<String>)>> {
+    if let Some(v) = map.get(&fold_header(header)) {
+        return Ok(*v);
+    }
+    let (outside, notes) = split_brackets(&strip_markers(header));
+    Err((!notes.is_empty()).then_some((outside, notes)))
 }
 
 /// The unit a header gives a limit column (`法定办结时限（工作日）`, `承诺时限(天)`): values
