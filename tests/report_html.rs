@@ -247,6 +247,8 @@ fn headless_chromium_renders_the_report_without_errors_and_with_the_numbers_of_c
 
     // A screenshot for people to look at.
     let shot = root().join("target/report.png");
+    // `target/` may not exist (a clean clone built with CARGO_TARGET_DIR elsewhere).
+    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
     let _ = std::fs::remove_file(&shot);
     let (_, log) = headless(browser, &page, &[format!("--screenshot={}", shot.display()), "--window-size=1280,3000".to_string()]);
     assert!(shot.exists(), "no screenshot: {log}");
