@@ -171,21 +171,7 @@ pub fn today() -> String {
         return t;
     }
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    civil_date(i64::try_from(secs / 86_400).unwrap_or(0))
-}
-
-/// Days since 1970-01-01 as `YYYY-MM-DD`.
-fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    crate::normalize::date::civil_date(i64::try_from(secs / 86_400).unwrap_or(0))
 }
 
 /// Whether an entry accepts a finding (rule, item, and jurisdiction and field when given).
@@ -314,8 +300,8 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_454), "2026-01-01");
+        assert_eq!(crate::normalize::date::civil_date(0), "1970-01-01");
+        assert_eq!(crate::normalize::date::civil_date(20_454), "2026-01-01");
     }
 
     #[test]

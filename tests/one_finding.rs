@@ -35,20 +35,27 @@ fn rules_of(v: &Value) -> Vec<String> {
     v["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
 }
 
+/// A list of `n` valid rows (distinct 实施编码) without the column of `missing`, with an extra
+/// unmapped column headed `extra` when given.
+fn rows_without(missing: Field, n: usize, extra: Option<&str>) -> Vec<Vec<String>> {
+    let fields: Vec<Field> = ITEM_FIELDS.iter().copied().filter(|f| *f != missing).collect();
+    let mut head = strings(header(&fields));
+    head.extend(extra.map(str::to_string));
+    let mut rows = vec![head];
+    let impl_col = fields.iter().position(|f| *f == Field::ImplCode).unwrap();
+    for i in 0..n {
+        let mut r = strings(valid_row(&fields));
+        r[impl_col] = format!("{}{i}", r[impl_col]);
+        r.extend(extra.map(|_| "x".to_string()));
+        rows.push(r);
+    }
+    rows
+}
+
 #[test]
 fn a_missing_column_is_one_finding_per_table() {
     let dir = tempfile::tempdir().unwrap();
-    let fields: Vec<Field> = ITEM_FIELDS.iter().copied().filter(|f| *f != Field::Department).collect();
-    let mut head = strings(header(&fields));
-    head.push("实施机关统一社会信用代码X".into());
-    let mut rows = vec![head];
-    let impl_col = fields.iter().position(|f| *f == Field::ImplCode).unwrap();
-    for i in 0..500 {
-        let mut r = strings(valid_row(&fields));
-        r[impl_col] = format!("{}{i}", r[impl_col]);
-        r.push("x".into());
-        rows.push(r);
-    }
+    let rows = rows_without(Field::Department, 500, Some("实施机关统一社会信用代码X"));
     let p = write_csv(dir.path(), "东河区.csv", &rows);
     let (_, v) = check_json(&[p.to_str().unwrap()]);
     let rules = rules_of(&v);
@@ -64,14 +71,7 @@ fn a_missing_column_is_one_finding_per_table() {
 #[test]
 fn a_missing_materials_column_is_one_finding_without_a_materials_table() {
     let dir = tempfile::tempdir().unwrap();
-    let fields: Vec<Field> = ITEM_FIELDS.iter().copied().filter(|f| *f != Field::Materials).collect();
-    let mut rows = vec![strings(header(&fields))];
-    let impl_col = fields.iter().position(|f| *f == Field::ImplCode).unwrap();
-    for i in 0..50 {
-        let mut r = strings(valid_row(&fields));
-        r[impl_col] = format!("{}{i}", r[impl_col]);
-        rows.push(r);
-    }
+    let rows = rows_without(Field::Materials, 50, None);
     let p = write_csv(dir.path(), "东河区.csv", &rows);
     let (_, v) = check_json(&[p.to_str().unwrap()]);
     let rules = rules_of(&v);

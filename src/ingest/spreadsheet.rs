@@ -309,15 +309,6 @@ fn date_text(dt: &calamine::ExcelDateTime) -> String {
     if !(1.0..=2_958_465.0).contains(&serial) {
         return serial.to_string();
     }
-    // Days since 1970-01-01; serial 25569 is 1970-01-01 (Excel's leap-year bug only shifts dates before March 1900).
-    let z = serial.floor() as i64 - 25569 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    // Serial 25569 is 1970-01-01 (Excel's leap-year bug only shifts dates before March 1900).
+    crate::normalize::date::civil_date(serial.floor() as i64 - 25569)
 }

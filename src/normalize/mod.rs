@@ -5,6 +5,7 @@
 pub mod boolean;
 pub mod code;
 pub mod convenience;
+pub mod date;
 pub mod limit;
 pub mod materials;
 pub mod text;

@@ -513,19 +513,31 @@ fn write_header(ws: &mut Worksheet, headers: &[&str], widths: &mut Widths) -> Re
     Ok(())
 }
 
+/// A new sheet `name` for a table of statistics: print setup with `title`, the header row
+/// (tall, for the long indicator names), and column widths capped for printing.
+fn stats_table_sheet<'a>(
+    wb: &'a mut Workbook,
+    name: &str,
+    title: &str,
+    headers: &[String],
+) -> Result<(&'a mut Worksheet, Widths), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(name)?;
+    print_setup(ws, title)?;
+    let mut widths = Widths::with_cap(headers.len(), STATS_WIDTH);
+    write_header(ws, &headers.iter().map(String::as_str).collect::<Vec<_>>(), &mut widths)?;
+    ws.set_row_height(0, 45)?;
+    Ok((ws, widths))
+}
+
 /// The 统计 sheet: one row per jurisdiction (code, name, level), then per level and the 合计,
 /// with the item count, every indicator of [`Indicator::ALL`] as a percentage, the target and
 /// whether it is met for indicators the policy sets a target for, and the counts without a rate;
 /// a column chart of the jurisdictions' rates (categories: their names) on its own printed page
 /// below the table. The same [`Stats`] as `stats` renders, computed once.
 pub fn stats_sheet(wb: &mut Workbook, title: &str, stats: &Stats) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
-    ws.set_name(STATS_SHEET)?;
-    print_setup(ws, title)?;
     let headers = stats_headers();
-    let mut widths = Widths::with_cap(headers.len(), STATS_WIDTH);
-    write_header(ws, &headers.iter().map(String::as_str).collect::<Vec<_>>(), &mut widths)?;
-    ws.set_row_height(0, 45)?;
+    let (ws, mut widths) = stats_table_sheet(wb, STATS_SHEET, title, &headers)?;
     let pct = Format::new().set_num_format("0.0%");
     let target_fmt = Format::new().set_num_format("\"≥\"0%");
     let bold = Format::new().set_bold();
@@ -655,13 +667,8 @@ fn scope_cells(s: &Scope) -> (String, String, String) {
 /// over) and the counts with the items where they are known: every number behind the 统计
 /// sheet's rates, as `stats --format json` prints them.
 pub fn stats_detail_sheet(wb: &mut Workbook, title: &str, stats: &Stats) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
-    ws.set_name(STATS_DETAIL_SHEET)?;
-    print_setup(ws, title)?;
     let headers = stats_detail_headers();
-    let mut widths = Widths::with_cap(headers.len(), STATS_WIDTH);
-    write_header(ws, &headers.iter().map(String::as_str).collect::<Vec<_>>(), &mut widths)?;
-    ws.set_row_height(0, 45)?;
+    let (ws, mut widths) = stats_table_sheet(wb, STATS_DETAIL_SHEET, title, &headers)?;
     let groups = std::iter::once(&stats.all).chain(&stats.levels).chain(&stats.jurisdictions);
     for (r, g) in groups.enumerate() {
         let row = r as u32 + 1;
