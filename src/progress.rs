@@ -79,7 +79,7 @@ impl Drop for Progress {
 /// (shown only when stderr is a terminal and not `quiet`).
 pub fn read_all(inputs: &Inputs, quiet: bool, emit: &mut dyn FnMut(Event)) -> Reader {
     let progress = Progress::new(inputs.files.len(), quiet);
-    let mut reader = Reader::new(inputs.options.clone());
+    let mut reader = Reader::with_threads(inputs.options.clone(), crate::parallel::threads());
     for f in &inputs.files {
         let shown = display_path(f);
         progress.start(&shown);

@@ -9,6 +9,7 @@ use crate::consistency::{Consistency, Prepared};
 use crate::finding::{Finding, Location, Severity, Sink};
 use crate::i18n::{Failure, Lang, Msg};
 
+use crate::ingest::ordered::ItemWork;
 use crate::ingest::{Event, Reader};
 use crate::model::field::Field;
 use crate::model::item::{CatalogKind, Item};
@@ -117,7 +118,7 @@ pub fn build_report_keeping(
         let mut reader = Reader::new(inputs.options.clone());
         for f in files {
             progress.start(&super::load::display_path(f));
-            state.read(&mut reader, f, &enabled, &mut scratch);
+            state.read(&mut reader, f, &enabled, keep, &mut scratch);
             progress.done();
         }
         reader
@@ -129,11 +130,11 @@ pub fn build_report_keeping(
                 progress.start(&super::load::display_path(f));
                 match events {
                     Some(events) => {
-                        for (ev, mut found, prepared) in events {
-                            state.consume(ev, &mut found, &mut scratch, prepared);
+                        for ev in events {
+                            state.consume(ev, &mut scratch);
                         }
                     }
-                    None => state.read(reader, f, &enabled, &mut scratch),
+                    None => state.read(reader, f, &enabled, keep, &mut scratch),
                 }
                 progress.done();
             },
@@ -209,56 +210,74 @@ fn rule_prefixes(given: &[String], lang: Lang) -> Result<Vec<String>, String> {
 /// One file read, normalized and item-checked on a worker: its events in order, each item
 /// reduced by [`Prepared::take`] (unless kept whole) and paired with its schema and item-rule
 /// findings and its prepared comparison.
-type FileEvents = Vec<(Event, Vec<Finding>, Option<Prepared>)>;
+type FileEvents = Vec<Event<Checked>>;
+
+/// An item after the per-item checks: reduced by [`Prepared::take`] (unless kept whole), with
+/// its schema and item-rule findings and its prepared comparison.
+struct Checked {
+    item: Box<Item>,
+    found: Vec<Finding>,
+    prepared: Prepared,
+}
+
+/// The per-item checks, run where the item is built (on a worker thread for a large table).
+struct CheckWork<'a> {
+    enabled: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Keep items whole (for `export`) instead of reducing them.
+    keep: bool,
+}
+
+impl ItemWork for CheckWork<'_> {
+    type Out = Checked;
+    fn work(&self, item: Box<Item>, kind: CatalogKind) -> Checked {
+        let mut found = Vec::new();
+        item_findings(&item, kind, self.enabled, &mut found);
+        if self.keep {
+            let prepared = Prepared::of(&item);
+            Checked { item, found, prepared }
+        } else {
+            let (slim, prepared) = Prepared::take(*item);
+            Checked { item: Box::new(slim), found, prepared }
+        }
+    }
+}
 
 /// Reads one file on the worker's own reader and runs the per-item checks. Items are reduced
 /// by [`Prepared::take`] unless `keep` asks for them whole.
 /// `None` when the file gave more than [`super::load::WORKER_MAX_ITEMS`] items: it is then
 /// read in order instead of being held.
 fn read_checked(reader: &mut Reader, path: &Path, enabled: &(dyn Fn(&str) -> bool + Sync), keep: bool) -> Option<FileEvents> {
-    let mut kind = CatalogKind::Implementation;
     let mut events = Vec::new();
     let mut items = 0usize;
     // Capped here already, so that a file of garbage rows holds few findings; the sink adds
     // the counts of the summaries.
     let mut cap = crate::finding::Cap::new(reader.limits().max_findings_per_rule);
-    reader.read_file(path, &super::load::display_path(path), &mut |ev| {
+    reader.read_file_with(path, &super::load::display_path(path), &CheckWork { enabled, keep }, &mut |ev| {
         if items > super::load::WORKER_MAX_ITEMS {
             return;
         }
-        let mut found = Vec::new();
         match ev {
-            Event::Table { kind: k, .. } => {
-                kind = k;
-                events.push((ev, found, None));
-            }
-            Event::Item(item) => {
+            Event::Item(mut checked) => {
                 items += 1;
                 if items > super::load::WORKER_MAX_ITEMS {
                     events = Vec::new();
                     return;
                 }
-                item_findings(&item, kind, enabled, &mut found);
-                found.retain(|f| cap.admit(f));
-                if keep {
-                    let prepared = Prepared::of(&item);
-                    events.push((Event::Item(item), found, Some(prepared)));
-                } else {
-                    let (slim, prepared) = Prepared::take(*item);
-                    events.push((Event::Item(Box::new(slim)), found, Some(prepared)));
-                }
+                checked.found.retain(|f| cap.admit(f));
+                events.push(Event::Item(checked));
             }
             Event::Finding(f) => {
                 if cap.admit(&f) {
-                    events.push((Event::Finding(f), found, None));
+                    events.push(Event::Finding(f));
                 }
             }
+            table => events.push(table),
         }
     });
     if items > super::load::WORKER_MAX_ITEMS {
         return None;
     }
-    events.extend(cap.summaries().into_iter().map(|f| (Event::Finding(f), Vec::new(), None)));
+    events.extend(cap.summaries().into_iter().map(Event::Finding));
     Some(events)
 }
 
@@ -313,28 +332,20 @@ struct State {
 impl State {
     /// Reads one file on this (the ordered) thread through `reader`, checking and consuming
     /// each event as it comes.
-    fn read(&mut self, reader: &mut Reader, path: &Path, enabled: &dyn Fn(&str) -> bool, scratch: &mut Vec<Finding>) {
-        reader.read_file(path, &super::load::display_path(path), &mut |ev| {
-            let mut found = Vec::new();
-            if let Event::Item(item) = &ev {
-                item_findings(item, self.kind, enabled, &mut found);
-            }
-            self.consume(ev, &mut found, scratch, None);
-        });
+    fn read(&mut self, reader: &mut Reader, path: &Path, enabled: &(dyn Fn(&str) -> bool + Sync), keep: bool, scratch: &mut Vec<Finding>) {
+        reader.read_file_with(path, &super::load::display_path(path), &CheckWork { enabled, keep }, &mut |ev| self.consume(ev, scratch));
     }
 
-    /// Consumes one event; `found` holds the item's schema and rule findings.
-    ///
-    /// An item may arrive reduced by [`Prepared::take`] (with `prepared` set): this stage reads
-    /// only its identity, type, basis, level, division and provenance.
-    fn consume(&mut self, ev: Event, found: &mut Vec<Finding>, scratch: &mut Vec<Finding>, prepared: Option<Prepared>) {
+    /// Consumes one event. An item arrives checked: reduced by [`Prepared::take`] unless kept
+    /// whole; this stage reads only its identity, type, basis, level, division and provenance.
+    fn consume(&mut self, ev: Event<Checked>, scratch: &mut Vec<Finding>) {
         match ev {
             Event::Table { kind: k, .. } => {
                 self.kind = k;
                 self.tables += 1;
                 self.table_codes.clear();
             }
-            Event::Item(mut item) => {
+            Event::Item(Checked { mut item, mut found, prepared }) => {
                 match &self.focus {
                     None => self.items += 1,
                     Some(focus) if focus.contains(&*item.provenance.file) => {
@@ -346,7 +357,7 @@ impl State {
                     Some(_) => {}
                 }
                 scratch.clear();
-                scratch.append(found);
+                scratch.append(&mut found);
                 if let Some(code) = &item.impl_code {
                     match self.table_codes.get(code) {
                         Some(first) => scratch.push(Finding::at_item(
@@ -360,7 +371,7 @@ impl State {
                         }
                     }
                 }
-                self.consistency.observe(&mut item, self.kind, prepared);
+                self.consistency.observe(&mut item, self.kind, Some(prepared));
                 if let Some(codes) = &mut self.guide_codes
                     && item.provenance.form
                     && let Some(code) = &item.impl_code

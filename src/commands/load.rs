@@ -118,7 +118,7 @@ pub fn display_path(p: &Path) -> String {
 
 /// Reads every file, passing events on; returns the reader for materials bookkeeping.
 pub fn read_all(inputs: &Inputs, emit: &mut dyn FnMut(Event)) -> Reader {
-    let mut reader = Reader::new(inputs.options.clone());
+    let mut reader = Reader::with_threads(inputs.options.clone(), crate::parallel::threads());
     for f in &inputs.files {
         reader.read_file(f, &display_path(f), emit);
     }
@@ -150,9 +150,10 @@ pub fn read_in_order<R: Send>(
     mut in_order: impl FnMut(&Path, Option<R>, &mut Reader),
 ) -> Reader {
     use std::sync::atomic::{AtomicBool, Ordering};
-    let mut reader = Reader::new(inputs.options.clone());
-    let ordered_only = AtomicBool::new(false);
     let threads = crate::parallel::threads();
+    // A file read in order builds its items on worker threads of its own.
+    let mut reader = Reader::with_threads(inputs.options.clone(), threads);
+    let ordered_only = AtomicBool::new(false);
     let mut paths = inputs.files.iter();
     crate::parallel::map_ordered(
         &inputs.files,

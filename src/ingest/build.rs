@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::csv::CsvIssue;
 use super::headers::{self, Column, Header, Matched, Target};
+use super::ordered::Emit;
 use super::rows::{self, Evidence, SkipReason};
 use super::table::Row;
 use super::{Event, Options};
@@ -80,7 +81,22 @@ struct Mapping {
     units: Vec<(Field, LimitUnit)>,
 }
 
-/// Builds the items of one table (a CSV file or one sheet).
+/// The read-only part of one item table's data rows, shared with the worker threads that build
+/// them ([`super::ordered`]): the resolved mapping and everything building a row needs.
+pub struct TableRows {
+    mapping: Mapping,
+    file: Arc<str>,
+    sheet: Option<Arc<str>>,
+    /// The list's jurisdiction as its file, folder or sheet name it (code, name).
+    named: Option<(String, String)>,
+    /// Value aliases from the config.
+    values: Arc<crate::config::ValueAliases>,
+    dict: Arc<headers::HeaderDictionary>,
+}
+
+/// Builds the items of one table (a CSV file or one sheet): finds the header, resolves the
+/// mapping, and hands each data row of an item table to [`Emit::data_row`], which builds it
+/// (inline or on a worker) and emits it in order.
 pub struct TableBuilder {
     file: Arc<str>,
     sheet: Option<Arc<str>>,
@@ -89,48 +105,56 @@ pub struct TableBuilder {
     /// Value aliases from the config.
     values: Arc<crate::config::ValueAliases>,
     pending: Vec<Row>,
-    mapping: Option<Mapping>,
+    table: Option<Arc<TableRows>>,
     gave_up: bool,
-    items: usize,
-    /// Memo of the repeated-header lookup by cell text (most columns repeat a few values).
-    header_memo: HashMap<String, Option<Field>>,
-    /// The list's jurisdiction, as evidence for repairing damaged division codes.
-    jurisdiction: Jurisdiction,
-}
-
-/// What the table says its jurisdiction is: named by its file, folder or sheet, else the one
-/// division code its earlier rows share.
-#[derive(Debug, Clone, Default)]
-struct Jurisdiction {
-    /// Named by the path or sheet (code, name).
+    /// Memo of the repeated-header lookup, for the rows of a materials table.
+    memo: HeaderMemo,
+    /// The list's jurisdiction as its file, folder or sheet name it.
     named: Option<(String, String)>,
-    /// The division code every earlier row had, `Err` once two differed.
-    rows: Option<Result<String, ()>>,
 }
 
-impl Jurisdiction {
-    fn observe(&mut self, code: &str) {
-        match &self.rows {
-            None => self.rows = Some(Ok(code.to_string())),
-            Some(Ok(c)) if c != code => self.rows = Some(Err(())),
+/// Memo of the repeated-header lookup by cell text (most columns repeat a few values); a pure
+/// function of the text for one dictionary, so each thread keeps its own.
+pub type HeaderMemo = HashMap<String, Option<Field>>;
+
+/// The most cell texts a [`HeaderMemo`] remembers.
+const HEADER_MEMO_MAX: usize = 4096;
+
+/// The division code every earlier row of a table had (`Err` once two differed): the list's
+/// jurisdiction when its name does not say it, as evidence for repairing damaged division codes.
+#[derive(Debug, Clone, Default)]
+pub struct RowsJurisdiction(Option<Result<String, ()>>);
+
+impl RowsJurisdiction {
+    /// Notes one row's division code.
+    pub fn observe(&mut self, code: &str) {
+        match &self.0 {
+            None => self.0 = Some(Ok(code.to_string())),
+            Some(Ok(c)) if c != code => self.0 = Some(Err(())),
             _ => {}
         }
     }
+}
 
-    /// The code and how to show it.
-    fn get(&self) -> Option<(String, String)> {
-        if let Some((code, name)) = &self.named {
-            return Some((code.clone(), format!("{name}({code})")));
-        }
-        match &self.rows {
-            Some(Ok(c)) => Some((c.clone(), c.clone())),
-            _ => None,
-        }
+/// The list's jurisdiction (code, and how to show it): named by its file, folder or sheet, else
+/// the one division code its earlier rows share.
+fn jurisdiction_of(named: &Option<(String, String)>, rows: &RowsJurisdiction) -> Option<(String, String)> {
+    if let Some((code, name)) = named {
+        return Some((code.clone(), format!("{name}({code})")));
+    }
+    match &rows.0 {
+        Some(Ok(c)) => Some((c.clone(), c.clone())),
+        _ => None,
     }
 }
 
-/// The most cell texts [`TableBuilder`] remembers for the repeated-header test.
-const HEADER_MEMO_MAX: usize = 4096;
+impl TableRows {
+    /// Whether the rows' division codes are evidence of the list's jurisdiction (its name does
+    /// not say it): then they are observed in row order.
+    pub fn observes_rows(&self) -> bool {
+        self.named.is_none()
+    }
+}
 
 impl TableBuilder {
     /// A builder for a table of `file` (and `sheet`).
@@ -142,17 +166,13 @@ impl TableBuilder {
             dict: opts.dict.clone(),
             values: opts.values.clone(),
             pending: Vec::new(),
-            mapping: None,
+            table: None,
             gave_up: false,
-            items: 0,
-            header_memo: HashMap::new(),
-            jurisdiction: Jurisdiction {
-                named: opts
-                    .divisions
-                    .named_in([&*file, sheet.as_deref().unwrap_or("")])
-                    .map(|c| (c.to_string(), opts.divisions.name(c).unwrap_or_default().to_string())),
-                rows: None,
-            },
+            memo: HashMap::new(),
+            named: opts
+                .divisions
+                .named_in([&*file, sheet.as_deref().unwrap_or("")])
+                .map(|c| (c.to_string(), opts.divisions.name(c).unwrap_or_default().to_string())),
         }
     }
 
@@ -162,51 +182,56 @@ impl TableBuilder {
     }
 
     /// Feeds one row.
-    pub fn push_row(&mut self, row: Row, index: &mut MaterialsIndex, emit: &mut dyn FnMut(Event)) {
+    pub fn push_row(&mut self, row: Row, out: &mut dyn Emit) {
         if self.gave_up {
             return;
         }
-        if self.mapping.is_none() {
+        if self.table.is_none() {
             self.pending.push(row);
             if self.pending.len() < headers::HEADER_SEARCH_ROWS + 1 {
                 return;
             }
-            self.resolve(!index.is_empty(), emit);
+            self.resolve(out);
             let rows = std::mem::take(&mut self.pending);
             for r in rows {
-                self.data_row(r, index, emit);
+                self.data_row(r, out);
             }
             return;
         }
-        self.data_row(row, index, emit);
+        self.data_row(row, out);
     }
 
     /// Ends the table: resolves a short table, reports an empty one.
-    pub fn finish_sheet(&mut self, index: &mut MaterialsIndex, emit: &mut dyn FnMut(Event)) {
-        if self.mapping.is_none() && !self.gave_up {
+    pub fn finish_sheet(&mut self, out: &mut dyn Emit) {
+        if self.table.is_none() && !self.gave_up {
             if self.pending.iter().all(Row::is_blank) {
                 // A blank sheet (common: Sheet2, Sheet3) says nothing; a blank CSV is a finding.
                 if self.sheet.is_none() {
-                    emit(Event::Finding(Finding::at_file("QD001", &self.file, None, Msg::FileUnreadable { reason: Reason::EmptyFile })));
+                    out.event(Event::Finding(Finding::at_file(
+                        "QD001",
+                        &self.file,
+                        None,
+                        Msg::FileUnreadable { reason: Reason::EmptyFile },
+                    )));
                 }
                 return;
             }
-            self.resolve(!index.is_empty(), emit);
+            self.resolve(out);
             let rows = std::mem::take(&mut self.pending);
             for r in rows {
-                self.data_row(r, index, emit);
+                self.data_row(r, out);
             }
         }
-        if let Some(m) = &self.mapping
-            && self.items == 0
-            && matches!(m.kind, TableKind::Items(_))
+        if let Some(t) = &self.table
+            && matches!(t.mapping.kind, TableKind::Items(_))
+            && out.table_items() == 0
         {
-            emit(Event::Finding(Finding::at_file("QD005", &self.file, self.sheet.as_deref(), Msg::EmptyTable)));
+            out.event(Event::Finding(Finding::at_file("QD005", &self.file, self.sheet.as_deref(), Msg::EmptyTable)));
         }
     }
 
     /// Reports a CSV decoding issue at its cell.
-    pub fn csv_issue(&self, issue: CsvIssue, emit: &mut dyn FnMut(Event)) {
+    pub fn csv_issue(&self, issue: CsvIssue, out: &mut dyn Emit) {
         let (row, column, msg) = match issue {
             CsvIssue::Encoding { row, column } => {
                 (row, column, Msg::CellUnreadable { field: self.field_at(column).unwrap_or(Field::Name), reason: Reason::InvalidEncoding })
@@ -221,29 +246,37 @@ impl TableBuilder {
         f.location.row = Some(row);
         f.location.column = Some(column);
         f.field = self.field_at(column);
-        emit(Event::Finding(f));
+        out.event(Event::Finding(f));
     }
 
     fn field_at(&self, column: u32) -> Option<Field> {
-        self.mapping.as_ref()?.fields.iter().find(|(c, _)| *c as u32 == column).map(|(_, f)| *f)
+        self.table.as_ref()?.mapping.fields.iter().find(|(c, _)| *c as u32 == column).map(|(_, f)| *f)
     }
 
-    fn resolve(&mut self, materials_indexed: bool, emit: &mut dyn FnMut(Event)) {
+    fn resolve(&mut self, out: &mut dyn Emit) {
         let Some(header) = headers::detect(&self.pending, &self.dict) else {
             self.gave_up = true;
             let first_nonblank = self.pending.iter().any(|r| !r.is_blank());
             if first_nonblank {
-                emit(Event::Finding(Finding::at_file("QD002", &self.file, self.sheet.as_deref(), Msg::NoHeaderRow)));
+                out.event(Event::Finding(Finding::at_file("QD002", &self.file, self.sheet.as_deref(), Msg::NoHeaderRow)));
             }
             self.pending.clear();
             return;
         };
         self.pending.retain(|r| r.number > header.last_row);
-        let mapping = self.map(&header, &self.pending, materials_indexed, emit);
+        let materials_indexed = !out.index().is_empty();
+        let mapping = self.map(&header, &self.pending, materials_indexed, &mut |ev| out.event(ev));
         if let TableKind::Items(kind) = mapping.kind {
-            emit(Event::Table { file: self.file.clone(), sheet: self.sheet.clone(), kind });
+            out.event(Event::Table { file: self.file.clone(), sheet: self.sheet.clone(), kind });
         }
-        self.mapping = Some(mapping);
+        self.table = Some(Arc::new(TableRows {
+            mapping,
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            named: self.named.clone(),
+            values: self.values.clone(),
+            dict: self.dict.clone(),
+        }));
     }
 
     fn map(&self, header: &Header, sample: &[Row], materials_indexed: bool, emit: &mut dyn FnMut(Event)) -> Mapping {
@@ -341,76 +374,69 @@ impl TableBuilder {
         Mapping { kind, fields, material_fields, extra, sources: Arc::new(sources), header_row: header.last_row, evidence, units }
     }
 
-    fn data_row(&mut self, row: Row, index: &mut MaterialsIndex, emit: &mut dyn FnMut(Event)) {
-        let Some(m) = &self.mapping else { return };
-        if row.is_blank() || row.number <= m.header_row {
+    fn data_row(&mut self, row: Row, out: &mut dyn Emit) {
+        let Some(t) = &self.table else { return };
+        if row.is_blank() || row.number <= t.mapping.header_row {
             return;
         }
-        // A repeated header row (page-break headers in exports). When the table has a name
-        // column, a repeated header names that field there: one lookup rules most rows out.
-        let mut memo = std::mem::take(&mut self.header_memo);
-        let name_col = m.evidence.name;
-        let name_says_header = name_col.is_none_or(|c| names_field(&self.dict, &mut memo, row.get(c)) == Some(Field::Name));
-        let repeated =
-            name_says_header && m.fields.iter().filter(|(c, f)| names_field(&self.dict, &mut memo, row.get(*c)) == Some(*f)).count() >= 3;
-        self.header_memo = memo;
-        let skipped = if repeated {
-            Some(SkipReason::RepeatedHeader)
-        } else if m.kind == TableKind::Materials {
-            None
-        } else {
-            rows::classify(&row, &m.evidence)
-        };
-        if let Some(reason) = skipped {
-            let mut f =
-                Finding::at_file("QD008", &self.file, self.sheet.as_deref(), Msg::RowSkipped { reason, text: rows::excerpt(&row, 40) });
-            f.location.row = Some(row.number);
-            emit(Event::Finding(f));
-            return;
-        }
-        match m.kind {
-            TableKind::Materials => self.material_row(&row, index),
-            TableKind::Items(_) => {
-                let (mut item, findings) = build_item(row, m, &self.file, &self.sheet, &self.jurisdiction, &self.values);
-                if let Some(code) = &item.division_code {
-                    self.jurisdiction.observe(code);
-                }
-                if item.materials.is_none()
-                    && !index.is_empty()
-                    && let Some(ms) = index.take_for(&item)
-                {
-                    item.materials = Some(ms);
-                }
-                self.items += 1;
-                emit(Event::Item(Box::new(item)));
-                for f in findings {
-                    emit(Event::Finding(f));
-                }
-            }
+        match t.mapping.kind {
+            TableKind::Items(_) => out.data_row(t, row),
+            TableKind::Materials => match screen(t, row, &mut self.memo) {
+                Err(skipped) => out.event(Event::Finding(*skipped)),
+                Ok(row) => material_row(t, &row, out.index()),
+            },
         }
     }
+}
 
-    fn material_row(&self, row: &Row, index: &mut MaterialsIndex) {
-        let Some(m) = &self.mapping else { return };
-        let mut key_item = Item::default();
-        for (c, f) in &m.fields {
-            if matches!(f, Field::ImplCode | Field::Name) {
-                normalize::apply(&mut key_item, *f, row.get(*c));
-            }
+/// The screen every data row passes before it is built: a repeated header row (page-break
+/// headers in exports) or, in an item table, a row that is not an item (a note, a sign-off, a
+/// total: [`rows::classify`]) is a QD008 finding instead.
+pub fn screen(t: &TableRows, row: Row, memo: &mut HeaderMemo) -> Result<Row, Box<Finding>> {
+    let m = &t.mapping;
+    // When the table has a name column, a repeated header names that field there: one lookup
+    // rules most rows out.
+    let name_col = m.evidence.name;
+    let name_says_header = name_col.is_none_or(|c| names_field(&t.dict, memo, row.get(c)) == Some(Field::Name));
+    let repeated = name_says_header && m.fields.iter().filter(|(c, f)| names_field(&t.dict, memo, row.get(*c)) == Some(*f)).count() >= 3;
+    let skipped = if repeated {
+        Some(SkipReason::RepeatedHeader)
+    } else if m.kind == TableKind::Materials {
+        None
+    } else {
+        rows::classify(&row, &m.evidence)
+    };
+    match skipped {
+        Some(reason) => {
+            let mut f = Finding::at_file("QD008", &t.file, t.sheet.as_deref(), Msg::RowSkipped { reason, text: rows::excerpt(&row, 40) });
+            f.location.row = Some(row.number);
+            Err(Box::new(f))
         }
-        let Some(key) = key_item.impl_code.clone().or(key_item.name.clone()) else { return };
-        let mut mat = Material { required: true, ..Default::default() };
-        for (c, mf) in &m.material_fields {
-            let Some(t) = text::clean(&row.get(*c).as_text()) else { continue };
-            set_material_field(&mut mat, *mf, t);
-        }
-        if mat.name.is_empty() {
-            return;
-        }
-        let mut at = Finding::at_file("QD014", &self.file, self.sheet.as_deref(), Msg::OrphanMaterial { key: key.clone() });
-        at.location.row = Some(row.number);
-        index.add(key, mat, at);
+        None => Ok(row),
     }
+}
+
+/// Indexes one row of a materials table by the 实施编码 (or name) of its item.
+fn material_row(t: &TableRows, row: &Row, index: &mut MaterialsIndex) {
+    let m = &t.mapping;
+    let mut key_item = Item::default();
+    for (c, f) in &m.fields {
+        if matches!(f, Field::ImplCode | Field::Name) {
+            normalize::apply(&mut key_item, *f, row.get(*c));
+        }
+    }
+    let Some(key) = key_item.impl_code.clone().or(key_item.name.clone()) else { return };
+    let mut mat = Material { required: true, ..Default::default() };
+    for (c, mf) in &m.material_fields {
+        let Some(t) = text::clean(&row.get(*c).as_text()) else { continue };
+        set_material_field(&mut mat, *mf, t);
+    }
+    if mat.name.is_empty() {
+        return;
+    }
+    let mut at = Finding::at_file("QD014", &t.file, t.sheet.as_deref(), Msg::OrphanMaterial { key: key.clone() });
+    at.location.row = Some(row.number);
+    index.add(key, mat, at);
 }
 
 /// Reads one cleaned cell of a materials row into `mat` (shared by materials tables and the
@@ -517,24 +543,26 @@ fn names_field(dict: &headers::HeaderDictionary, memo: &mut HashMap<String, Opti
     found
 }
 
+/// An item built from a data row, with the problems of its values, before the settling that may
+/// need the rows read before it ([`Built::settle`]).
+#[derive(Debug)]
+pub struct Built {
+    item: Box<Item>,
+    problems: Vec<(Field, ValueProblem)>,
+}
+
 /// Builds one item from a data row through the resolved mapping. Mapped cells are moved into
 /// the item (each column maps to at most one field, and mapped columns are not extra).
-fn build_item(
-    mut row: Row,
-    m: &Mapping,
-    file: &Arc<str>,
-    sheet: &Option<Arc<str>>,
-    jurisdiction: &Jurisdiction,
-    values: &crate::config::ValueAliases,
-) -> (Item, Vec<Finding>) {
-    let mut item = Item {
-        provenance: Provenance { file: file.clone(), sheet: sheet.clone(), row: row.number, fields: m.sources.clone(), form: false },
+pub fn build(t: &TableRows, mut row: Row) -> Built {
+    let m = &t.mapping;
+    let mut item = Box::new(Item {
+        provenance: Provenance { file: t.file.clone(), sheet: t.sheet.clone(), row: row.number, fields: m.sources.clone(), form: false },
         ..Default::default()
-    };
+    });
     let mut problems: Vec<(Field, ValueProblem)> = Vec::new();
     for (c, f) in &m.fields {
         let mut cell = row.cells.get_mut(*c).map(std::mem::take).unwrap_or_default();
-        if let Some(aliases) = values.get(f) {
+        if let Some(aliases) = t.values.get(f) {
             alias_value(&mut cell, aliases);
         }
         // A bare number under a header that names the unit (`承诺时限（天）`) takes that unit.
@@ -568,32 +596,46 @@ fn build_item(
             item.extra.insert(format!("#{}", crate::model::provenance::column_letters(c as u32)), cell.as_text().into_owned());
         }
     }
-    // A division code Excel showed as 1.50223E+11, restored when the agency code and the
-    // list's jurisdiction agree on it.
-    let mut repaired = Vec::new();
-    problems.retain(|(f, p)| {
-        let (Field::DivisionCode, ValueProblem::DigitsLost(raw)) = (f, p) else { return true };
-        let Some((code, shown)) = jurisdiction.get() else { return true };
-        match crate::normalize::code::repair_division(raw, item.agency_code.as_deref(), Some(&code)) {
-            Some(fixed) => {
-                let agency_division = item.agency_code.as_deref().and_then(|a| a.get(2..8)).unwrap_or_default().to_string();
-                let evidence = crate::i18n::RepairEvidence::AgencyAndJurisdiction { agency_division, jurisdiction: shown };
-                repaired.push(Msg::CodeRepaired { field: Field::DivisionCode, raw: raw.clone(), repaired: fixed.clone(), evidence });
-                item.division_code = Some(fixed);
-                false
+    Built { item, problems }
+}
+
+impl Built {
+    /// Whether settling needs the division codes of the rows before this one: its division
+    /// code lost digits and the table's name does not say its jurisdiction.
+    pub fn awaits_rows(&self, t: &TableRows) -> bool {
+        t.named.is_none() && self.problems.iter().any(|(f, p)| *f == Field::DivisionCode && matches!(p, ValueProblem::DigitsLost(_)))
+    }
+
+    /// The item and the findings of its values. A division code Excel showed as 1.50223E+11
+    /// is restored when the agency code and the list's jurisdiction (its name, else `rows`:
+    /// the one code the rows before share) agree on it.
+    pub fn settle(self, t: &TableRows, rows: &RowsJurisdiction) -> (Box<Item>, Vec<Finding>) {
+        let Built { mut item, mut problems } = self;
+        let mut repaired = Vec::new();
+        problems.retain(|(f, p)| {
+            let (Field::DivisionCode, ValueProblem::DigitsLost(raw)) = (f, p) else { return true };
+            let Some((code, shown)) = jurisdiction_of(&t.named, rows) else { return true };
+            match crate::normalize::code::repair_division(raw, item.agency_code.as_deref(), Some(&code)) {
+                Some(fixed) => {
+                    let agency_division = item.agency_code.as_deref().and_then(|a| a.get(2..8)).unwrap_or_default().to_string();
+                    let evidence = crate::i18n::RepairEvidence::AgencyAndJurisdiction { agency_division, jurisdiction: shown };
+                    repaired.push(Msg::CodeRepaired { field: Field::DivisionCode, raw: raw.clone(), repaired: fixed.clone(), evidence });
+                    item.division_code = Some(fixed);
+                    false
+                }
+                None => true,
             }
-            None => true,
-        }
-    });
-    let mut findings: Vec<Finding> = problems
-        .into_iter()
-        .map(|(f, p)| {
-            let (rule, msg) = problem_message(f, p);
-            Finding::at_item(rule, &item, Some(f), msg)
-        })
-        .collect();
-    findings.extend(repaired.into_iter().map(|msg| Finding::at_item("QD015", &item, Some(Field::DivisionCode), msg)));
-    (item, findings)
+        });
+        let mut findings: Vec<Finding> = problems
+            .into_iter()
+            .map(|(f, p)| {
+                let (rule, msg) = problem_message(f, p);
+                Finding::at_item(rule, &item, Some(f), msg)
+            })
+            .collect();
+        findings.extend(repaired.into_iter().map(|msg| Finding::at_item("QD015", &item, Some(Field::DivisionCode), msg)));
+        (item, findings)
+    }
 }
 
 /// Replaces a whole cell that is a configured value alias (`values: {level: {区级: 县级}}`)

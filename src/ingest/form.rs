@@ -10,9 +10,10 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use super::build::{self, MaterialsIndex, TableBuilder};
+use super::build::{self, TableBuilder};
 use super::csv::CsvIssue;
 use super::headers::HeaderDictionary;
+use super::ordered::Emit;
 use super::table::{Cell, Row};
 use super::{Event, Layout, Options};
 use crate::finding::Finding;
@@ -93,39 +94,39 @@ impl SheetBuilder {
     }
 
     /// Feeds one row.
-    pub fn push_row(&mut self, row: Row, index: &mut MaterialsIndex, emit: &mut dyn FnMut(Event)) {
+    pub fn push_row(&mut self, row: Row, out: &mut dyn Emit) {
         match self {
             SheetBuilder::Undecided { rows, .. } => {
                 rows.push(row);
                 if rows.len() >= FORM_SEARCH_ROWS {
-                    self.decide(index, emit);
+                    self.decide(out);
                 }
             }
-            SheetBuilder::Table(b) => b.push_row(row, index, emit),
+            SheetBuilder::Table(b) => b.push_row(row, out),
             SheetBuilder::Form(b) => b.push_row(row),
         }
     }
 
     /// Reports a CSV decoding issue at its cell.
-    pub fn csv_issue(&self, issue: CsvIssue, emit: &mut dyn FnMut(Event)) {
+    pub fn csv_issue(&self, issue: CsvIssue, out: &mut dyn Emit) {
         match self {
-            SheetBuilder::Table(b) => b.csv_issue(issue, emit),
-            SheetBuilder::Form(b) => b.csv_issue(issue, emit),
+            SheetBuilder::Table(b) => b.csv_issue(issue, out),
+            SheetBuilder::Form(b) => b.csv_issue(issue, out),
             SheetBuilder::Undecided { .. } => {}
         }
     }
 
     /// Ends the sheet, emitting what is still buffered.
-    pub fn finish_sheet(&mut self, index: &mut MaterialsIndex, emit: &mut dyn FnMut(Event)) {
-        self.decide(index, emit);
+    pub fn finish_sheet(&mut self, out: &mut dyn Emit) {
+        self.decide(out);
         match self {
-            SheetBuilder::Table(b) => b.finish_sheet(index, emit),
-            SheetBuilder::Form(b) => b.finish_sheet(index, emit),
+            SheetBuilder::Table(b) => b.finish_sheet(out),
+            SheetBuilder::Form(b) => b.finish_sheet(out),
             SheetBuilder::Undecided { .. } => {}
         }
     }
 
-    fn decide(&mut self, index: &mut MaterialsIndex, emit: &mut dyn FnMut(Event)) {
+    fn decide(&mut self, out: &mut dyn Emit) {
         let SheetBuilder::Undecided { file, sheet, catalog, opts, rows } = self else { return };
         let rows = std::mem::take(rows);
         if looks_like_form(&rows, &opts.dict) {
@@ -135,7 +136,7 @@ impl SheetBuilder {
         } else {
             let mut b = TableBuilder::new(file.clone(), sheet.clone(), *catalog, opts);
             for r in rows {
-                b.push_row(r, index, emit);
+                b.push_row(r, out);
             }
             *self = SheetBuilder::Table(Box::new(b));
         }
@@ -163,7 +164,7 @@ impl FormBuilder {
     }
 
     /// Reports a CSV decoding issue at its cell.
-    pub fn csv_issue(&self, issue: CsvIssue, emit: &mut dyn FnMut(Event)) {
+    pub fn csv_issue(&self, issue: CsvIssue, out: &mut dyn Emit) {
         let (row, column, reason) = match issue {
             CsvIssue::Encoding { row, column } => (row, column, Reason::InvalidEncoding),
             CsvIssue::TooLong { row, column, len } => (row, column, Reason::FieldCut { bytes: len }),
@@ -171,23 +172,24 @@ impl FormBuilder {
         let mut f = Finding::at_file("QD010", &self.file, None, Msg::CellUnreadable { field: Field::Name, reason });
         f.location.row = Some(row);
         f.location.column = Some(column);
-        emit(Event::Finding(f));
+        out.event(Event::Finding(f));
     }
 
     /// Reads the buffered sheet and emits its table, items and findings.
-    pub fn finish_sheet(&mut self, index: &mut MaterialsIndex, emit: &mut dyn FnMut(Event)) {
+    pub fn finish_sheet(&mut self, out: &mut dyn Emit) {
         let rows = std::mem::take(&mut self.rows);
         if rows.iter().all(Row::is_blank) {
             if self.sheet.is_none() {
-                emit(Event::Finding(Finding::at_file("QD001", &self.file, None, Msg::FileUnreadable { reason: Reason::EmptyFile })));
+                out.event(Event::Finding(Finding::at_file("QD001", &self.file, None, Msg::FileUnreadable { reason: Reason::EmptyFile })));
             }
             return;
         }
-        emit(Event::Table { file: self.file.clone(), sheet: self.sheet.clone(), kind: self.catalog });
+        out.event(Event::Table { file: self.file.clone(), sheet: self.sheet.clone(), kind: self.catalog });
         let lines = classify(&rows, &self.dict);
         let mut count = 0;
         for block in split_items(&lines) {
             let Some((mut item, findings)) = self.build_item(block) else { continue };
+            let index = out.index();
             if item.materials.is_none()
                 && !index.is_empty()
                 && let Some(ms) = index.take_for(&item)
@@ -195,13 +197,13 @@ impl FormBuilder {
                 item.materials = Some(ms);
             }
             count += 1;
-            emit(Event::Item(Box::new(item)));
+            out.event(Event::Item(Box::new(item)));
             for f in findings {
-                emit(Event::Finding(f));
+                out.event(Event::Finding(f));
             }
         }
         if count == 0 {
-            emit(Event::Finding(Finding::at_file("QD005", &self.file, self.sheet.as_deref(), Msg::EmptyTable)));
+            out.event(Event::Finding(Finding::at_file("QD005", &self.file, self.sheet.as_deref(), Msg::EmptyTable)));
         }
     }
 
@@ -667,11 +669,15 @@ mod tests {
         }
         let mut items = Vec::new();
         let mut findings = Vec::new();
-        b.finish_sheet(&mut MaterialsIndex::default(), &mut |e| match e {
+        let mut index = crate::ingest::build::MaterialsIndex::default();
+        let mut emit = |e: Event| match e {
             Event::Item(i) => items.push(*i),
             Event::Finding(f) => findings.push(f),
             Event::Table { .. } => {}
-        });
+        };
+        let mut out = crate::ingest::ordered::Ordered::new(&crate::ingest::ordered::Whole, &mut index, &mut emit, None, 1);
+        b.finish_sheet(&mut out);
+        out.flush();
         (items, findings)
     }
 

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod form;
 pub mod headers;
 pub mod limits;
+pub mod ordered;
 pub mod rows;
 pub mod scan;
 pub mod spreadsheet;
@@ -68,15 +69,16 @@ impl Default for Options {
     }
 }
 
-/// What reading emits, in order.
+/// What reading emits, in order. `I` is what an item became through the reader's
+/// [`ordered::ItemWork`]: the item itself by default.
 // Items, the bulk of events, are boxed; findings are rare enough to travel unboxed.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
-pub enum Event {
+pub enum Event<I = Box<Item>> {
     /// A table starts.
     Table { file: Arc<str>, sheet: Option<Arc<str>>, kind: CatalogKind },
     /// One item of the current table.
-    Item(Box<Item>),
+    Item(I),
     /// A finding of reading or normalizing.
     Finding(Finding),
 }
@@ -123,12 +125,19 @@ fn names_materials(name: &str) -> bool {
 pub struct Reader {
     opts: Options,
     index: build::MaterialsIndex,
+    threads: usize,
 }
 
 impl Reader {
-    /// A reader with `opts`.
+    /// A reader with `opts`, reading each file on the calling thread.
     pub fn new(opts: Options) -> Reader {
-        Reader { opts, index: build::MaterialsIndex::default() }
+        Reader { opts, index: build::MaterialsIndex::default(), threads: 1 }
+    }
+
+    /// A reader that builds the items of a large table on up to `threads` worker threads
+    /// (emitting them in row order all the same).
+    pub fn with_threads(opts: Options, threads: usize) -> Reader {
+        Reader { threads: threads.max(1), ..Reader::new(opts) }
     }
 
     /// Orders files so that the base catalog comes first (the cross-level pass compares each
@@ -143,87 +152,18 @@ impl Reader {
 
     /// Reads one file, emitting events. Never panics on content; an unreadable file is a finding.
     pub fn read_file(&mut self, path: &Path, display: &str, emit: &mut dyn FnMut(Event)) {
-        let file: Arc<str> = display.into();
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        let is_base_file = names_base(stem) || self.opts.base.as_deref().is_some_and(|b| same_file(b, path));
-        let unreadable = |reason: Reason, emit: &mut dyn FnMut(Event)| {
-            emit(Event::Finding(Finding::at_file("QD001", display, None, Msg::FileUnreadable { reason })));
-        };
-        // The walk refuses what is not a regular file; this holds for any other caller too
-        // (opening a FIFO would block, reading a device would never end).
-        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-            return unreadable(Reason::NotRegularFile, emit);
-        }
-        // One open first: a file that cannot be opened (missing, forbidden) is one finding in
-        // plain words, not a reader's error after an "empty file".
-        if let Err(e) = std::fs::File::open(path) {
-            return unreadable(Reason::from_io(&e), emit);
-        }
-        let mut format = format_of(path);
-        let mut merges = true;
-        if format == Some(Format::Workbook) {
-            match limits::check_workbook(path, &self.opts.limits) {
-                Ok(limits::Verdict::Workbook { merges: m }) => merges = m,
-                Ok(limits::Verdict::Csv) => format = Some(Format::Csv),
-                Err(reason) => return unreadable(reason, emit),
-            }
-        }
-        match format {
-            Some(Format::Csv) => {
-                let kind = if is_base_file { CatalogKind::Base } else { CatalogKind::Implementation };
-                let mut b = SheetBuilder::new(file.clone(), None, kind, &self.opts, true);
-                let mut issues = Vec::new();
-                let idx = &mut self.index;
-                let limits = csv::CsvLimits::from_config(&self.opts.limits);
-                let mut rows = 0usize;
-                let res = csv::read(
-                    path,
-                    self.opts.encoding,
-                    &limits,
-                    &mut |row| {
-                        rows += 1;
-                        b.push_row(row, idx, emit)
-                    },
-                    &mut issues,
-                );
-                // Resolve the mapping first, so that each issue names its field. A file that
-                // stopped before its first row is only the reason it stopped, not also empty.
-                if rows > 0 || res.is_ok() {
-                    b.finish_sheet(&mut self.index, emit);
-                }
-                for issue in issues {
-                    b.csv_issue(issue, emit);
-                }
-                if let Err(reason) = res {
-                    unreadable(reason, emit);
-                }
-            }
-            Some(Format::Workbook) => {
-                let mut v = WorkbookVisitor {
-                    reader_opts: &self.opts,
-                    file: file.clone(),
-                    base_file: is_base_file,
-                    builder: None,
-                    index: &mut self.index,
-                    emit,
-                    cuts: Vec::new(),
-                };
-                if let Err(e) = limits::guarded(|| spreadsheet::read(path, merges, &self.opts.limits, &mut v).map_err(Reason::Other)) {
-                    if v.builder.is_some() {
-                        // Stopped inside a sheet: report it there and keep what was read.
-                        v.end_sheet_with(Some(e));
-                    } else {
-                        unreadable(e, v.emit);
-                    }
-                }
-            }
-            Some(Format::Yaml | Format::Json | Format::Ndjson) => {
-                if let Err(e) = own::read(path, &self.opts.limits, emit) {
-                    unreadable(e, emit);
-                }
-            }
-            None => unreadable(Reason::UnsupportedType, emit),
-        }
+        self.read_file_with(path, display, &ordered::Whole, emit);
+    }
+
+    /// Reads one file, emitting events whose items went through `work` (on worker threads for
+    /// a large table when the reader has more than one; the events arrive in the same order).
+    pub fn read_file_with<W: ordered::ItemWork>(&mut self, path: &Path, display: &str, work: &W, emit: &mut dyn FnMut(Event<W::Out>)) {
+        let (opts, index, threads) = (&self.opts, &mut self.index, self.threads);
+        std::thread::scope(|scope| {
+            let mut out = ordered::Ordered::new(work, index, emit, Some(scope), threads);
+            read_into(opts, path, display, &mut out);
+            out.flush();
+        });
     }
 
     /// The resource limits reading applies.
@@ -242,6 +182,83 @@ impl Reader {
     }
 }
 
+/// Reads one file into `out`.
+fn read_into(opts: &Options, path: &Path, display: &str, out: &mut dyn ordered::Emit) {
+    let file: Arc<str> = display.into();
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let is_base_file = names_base(stem) || opts.base.as_deref().is_some_and(|b| same_file(b, path));
+    let unreadable = |reason: Reason, out: &mut dyn ordered::Emit| {
+        out.event(Event::Finding(Finding::at_file("QD001", display, None, Msg::FileUnreadable { reason })));
+    };
+    // The walk refuses what is not a regular file; this holds for any other caller too
+    // (opening a FIFO would block, reading a device would never end).
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return unreadable(Reason::NotRegularFile, out);
+    }
+    // One open first: a file that cannot be opened (missing, forbidden) is one finding in
+    // plain words, not a reader's error after an "empty file".
+    if let Err(e) = std::fs::File::open(path) {
+        return unreadable(Reason::from_io(&e), out);
+    }
+    let mut format = format_of(path);
+    let mut merges = true;
+    if format == Some(Format::Workbook) {
+        match limits::check_workbook(path, &opts.limits) {
+            Ok(limits::Verdict::Workbook { merges: m }) => merges = m,
+            Ok(limits::Verdict::Csv) => format = Some(Format::Csv),
+            Err(reason) => return unreadable(reason, out),
+        }
+    }
+    match format {
+        Some(Format::Csv) => {
+            let kind = if is_base_file { CatalogKind::Base } else { CatalogKind::Implementation };
+            let mut b = SheetBuilder::new(file.clone(), None, kind, opts, true);
+            let mut issues = Vec::new();
+            let limits = csv::CsvLimits::from_config(&opts.limits);
+            let mut rows = 0usize;
+            let res = csv::read(
+                path,
+                opts.encoding,
+                &limits,
+                &mut |row| {
+                    rows += 1;
+                    b.push_row(row, out)
+                },
+                &mut issues,
+            );
+            // Resolve the mapping first, so that each issue names its field. A file that
+            // stopped before its first row is only the reason it stopped, not also empty.
+            if rows > 0 || res.is_ok() {
+                b.finish_sheet(out);
+            }
+            for issue in issues {
+                b.csv_issue(issue, out);
+            }
+            if let Err(reason) = res {
+                unreadable(reason, out);
+            }
+        }
+        Some(Format::Workbook) => {
+            let mut v =
+                WorkbookVisitor { reader_opts: opts, file: file.clone(), base_file: is_base_file, builder: None, out, cuts: Vec::new() };
+            if let Err(e) = limits::guarded(|| spreadsheet::read(path, merges, &opts.limits, &mut v).map_err(Reason::Other)) {
+                if v.builder.is_some() {
+                    // Stopped inside a sheet: report it there and keep what was read.
+                    v.end_sheet_with(Some(e));
+                } else {
+                    unreadable(e, v.out);
+                }
+            }
+        }
+        Some(Format::Yaml | Format::Json | Format::Ndjson) => {
+            if let Err(e) = own::read(path, &opts.limits, &mut |ev| out.event(ev)) {
+                unreadable(e, out);
+            }
+        }
+        None => unreadable(Reason::UnsupportedType, out),
+    }
+}
+
 fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
@@ -249,13 +266,12 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-struct WorkbookVisitor<'a, 'e> {
+struct WorkbookVisitor<'a, 'o> {
     reader_opts: &'a Options,
     file: Arc<str>,
     base_file: bool,
     builder: Option<SheetBuilder>,
-    index: &'a mut build::MaterialsIndex,
-    emit: &'e mut dyn FnMut(Event),
+    out: &'o mut dyn ordered::Emit,
     /// Text cells of the current sheet cut at `limits.max_field_kib`.
     cuts: Vec<csv::CsvIssue>,
 }
@@ -268,7 +284,7 @@ impl spreadsheet::SheetVisitor for WorkbookVisitor<'_, '_> {
 
     fn row(&mut self, row: table::Row) {
         if let Some(b) = &mut self.builder {
-            b.push_row(row, self.index, self.emit);
+            b.push_row(row, self.out);
         }
     }
 
@@ -287,23 +303,45 @@ impl WorkbookVisitor<'_, '_> {
         if let Some(mut b) = self.builder.take() {
             if let Some(e) = error {
                 let sheet = b.sheet().map(|s| s.to_string());
-                (self.emit)(Event::Finding(Finding::at_file("QD001", &self.file, sheet.as_deref(), Msg::FileUnreadable { reason: e })));
+                self.out.event(Event::Finding(Finding::at_file("QD001", &self.file, sheet.as_deref(), Msg::FileUnreadable { reason: e })));
             }
-            b.finish_sheet(self.index, self.emit);
+            b.finish_sheet(self.out);
             // Cut cells are reported once the mapping names their fields, as for CSV, at
             // their sheet.
             let sheet: Option<Arc<str>> = b.sheet().map(Into::into);
-            let emit = &mut *self.emit;
+            let mut at_sheet = AtSheet { out: &mut *self.out, sheet };
             for cut in std::mem::take(&mut self.cuts) {
-                b.csv_issue(cut, &mut |ev| match ev {
-                    Event::Finding(mut f) => {
-                        f.location.sheet = sheet.clone();
-                        emit(Event::Finding(f));
-                    }
-                    other => emit(other),
-                });
+                b.csv_issue(cut, &mut at_sheet);
             }
         }
+    }
+}
+
+/// An [`ordered::Emit`] that places findings at a sheet (cut cells are found by the workbook
+/// reader, which names no sheet).
+struct AtSheet<'o> {
+    out: &'o mut dyn ordered::Emit,
+    sheet: Option<Arc<str>>,
+}
+
+impl ordered::Emit for AtSheet<'_> {
+    fn event(&mut self, ev: Event) {
+        match ev {
+            Event::Finding(mut f) => {
+                f.location.sheet = self.sheet.clone();
+                self.out.event(Event::Finding(f));
+            }
+            other => self.out.event(other),
+        }
+    }
+    fn data_row(&mut self, table: &Arc<build::TableRows>, row: table::Row) {
+        self.out.data_row(table, row);
+    }
+    fn table_items(&mut self) -> usize {
+        self.out.table_items()
+    }
+    fn index(&mut self) -> &mut build::MaterialsIndex {
+        self.out.index()
     }
 }
 
