@@ -283,12 +283,16 @@ pub fn classify(row: &Row, evidence: &Evidence) -> Option<SkipReason> {
         }
         return Some(first_kind().unwrap_or(if count > 1 { SkipReason::Title } else { SkipReason::NoEvidence }));
     }
+    // A code is the cheaper evidence to look for (most rows have one), so it is looked at first.
+    if evidence.codes.iter().any(|c| looks_like_code(row.get(*c))) {
+        return None;
+    }
     let name = evidence.name.map(|c| row.get(c)).filter(|c| !c.is_blank());
     let name_is_text = name.is_some_and(|c| {
         let t = c.as_text();
         non_item_text(&t).is_none() && !(distinct.len() <= 2 && is_heading(&t))
     });
-    if name_is_text || evidence.codes.iter().any(|c| looks_like_code(row.get(*c))) {
+    if name_is_text {
         return None;
     }
     // Every text of the row is a note or sign-off (`填报单位：…` … `填报日期：…`).

@@ -47,6 +47,15 @@ pub fn code_from_text(s: &str) -> CodeRead {
     CodeRead::Ok(t)
 }
 
+/// [`code_from_text`] for an owned text: the text itself when it needs no change (no
+/// whitespace, no scientific notation, no `.0`), the common case, without a copy.
+pub fn code_from_owned(s: String) -> CodeRead {
+    if !s.bytes().any(|b| b >= 0x80 || char::from(b).is_whitespace() || b == b'E' || b == b'e') && !s.ends_with(".0") {
+        return CodeRead::Ok(s);
+    }
+    code_from_text(&s)
+}
+
 /// Splits text in Excel's display of a large number, `1.50223E+11`: one digit, optionally a
 /// point and up to 14 digits, `E+` (or `e+`) and a one- or two-digit exponent. Nothing else is
 /// scientific notation: `11550294E3000116003000` is a code with a letter in it.
