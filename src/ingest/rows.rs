@@ -254,9 +254,19 @@ fn looks_like_code(cell: &Cell) -> bool {
     }
 }
 
+/// [`Cell::is_blank`], answered from the first byte for the common text cells: one that starts
+/// with a printable ASCII character or a CJK ideograph (lead bytes E4..E9) is not blank.
+#[inline]
+fn is_blank(c: &Cell) -> bool {
+    match c {
+        Cell::Text(s) if matches!(s.as_bytes().first(), Some(0x21..=0x7E | 0xE4..=0xE9)) => false,
+        _ => c.is_blank(),
+    }
+}
+
 /// Classifies a non-blank data row: `None` for an item, else why it is skipped.
 pub fn classify(row: &Row, evidence: &Evidence) -> Option<SkipReason> {
-    let mut nonblank = row.cells.iter().enumerate().filter(|(_, c)| !c.is_blank());
+    let mut nonblank = row.cells.iter().enumerate().filter(|(_, c)| !is_blank(c));
     let (first_col, first_cell) = nonblank.next()?;
     let first = first_cell.as_text();
     let first_trimmed = first.trim();

@@ -61,6 +61,15 @@ pub fn fold_all(s: &str) -> String {
     out
 }
 
+/// `s` without its whitespace, borrowed when it has none (the common case).
+pub fn without_whitespace(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_whitespace) {
+        std::borrow::Cow::Owned(s.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Folds width, trims, collapses runs of spaces and tabs inside a line, and normalizes line
 /// ends to `\n`; blank lines at the ends are dropped. Returns `None` for an empty result.
 pub fn clean(raw: &str) -> Option<String> {
@@ -262,11 +271,24 @@ fn for_key_chars(c: char, mut f: impl FnMut(char)) {
     });
 }
 
-/// Common punctuation of Chinese text that NFKC leaves alone (CJK brackets, `、。`, quotes, dashes,
-/// `…`, `·`): [`fold_key`] drops it, so the normalization tables need not be consulted.
+/// Common punctuation of Chinese text that [`fold_key`] drops whatever NFKC makes of it (CJK
+/// brackets, `、。`, quotes, dashes, `…`, `·`, full-width `，；：（）`), so the normalization
+/// tables need not be consulted.
 #[inline]
 fn plain_punct(c: char) -> bool {
-    matches!(c, '\u{3001}'..='\u{3003}' | '\u{3008}'..='\u{3011}' | '\u{3014}'..='\u{301F}' | '\u{2010}'..='\u{2016}' | '\u{2018}'..='\u{2027}' | '·')
+    matches!(
+        c,
+        '\u{3001}'..='\u{3003}'
+            | '\u{3008}'..='\u{3011}'
+            | '\u{3014}'..='\u{301F}'
+            | '\u{2010}'..='\u{2016}'
+            | '\u{2018}'..='\u{2027}'
+            | '\u{FF01}'..='\u{FF0F}'
+            | '\u{FF1A}'..='\u{FF20}'
+            | '\u{FF3B}'..='\u{FF40}'
+            | '\u{FF5B}'..='\u{FF5E}'
+            | '·'
+    )
 }
 
 /// Marks written around a header or value that say "required" or decorate it: leading or
@@ -411,8 +433,7 @@ pub fn hash_fold_key<H: std::hash::Hasher>(raw: &str, h: &mut H) {
         }
         let Some(c) = raw[i..].chars().next() else { break };
         i += c.len_utf8();
-        let mut tmp = [0u8; 4];
-        for_key_chars(c, |k| sink.push(k.encode_utf8(&mut tmp).as_bytes(), h));
+        for_key_chars(c, |k| sink.push_char(k, h));
     }
     h.write(&sink.buf[..sink.n]);
 }
@@ -441,6 +462,19 @@ impl KeySink {
             h.write(&self.buf);
             self.n = 0;
             bytes = &bytes[room..];
+        }
+    }
+
+    /// Appends one character, encoded in place when it fits.
+    #[inline]
+    fn push_char<H: std::hash::Hasher>(&mut self, c: char, h: &mut H) {
+        let len = c.len_utf8();
+        if self.n + len <= KEY_BLOCK {
+            c.encode_utf8(&mut self.buf[self.n..]);
+            self.n += len;
+        } else {
+            let mut tmp = [0u8; 4];
+            self.push(c.encode_utf8(&mut tmp).as_bytes(), h);
         }
     }
 }
