@@ -1,11 +1,11 @@
 //! The consistency matrix: 基本编码 × jurisdiction → claimed / missing / deviating, with a
 //! per-jurisdiction summary. Serialized under `"consistency"` in the JSON report.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{BaseEntry, Jurisdiction};
+use super::{BaseEntry, HashMap, Jurisdiction};
 
 /// The state of one base item in one jurisdiction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

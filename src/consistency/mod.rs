@@ -7,9 +7,8 @@
 pub mod guide;
 mod matrix;
 
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Arc;
 
 pub use matrix::{Cell as MatrixCell, ItemRow, JurisdictionSummary, Matrix};
@@ -18,11 +17,19 @@ use crate::finding::{Finding, Location, Policy};
 use crate::i18n::Msg;
 use crate::model::codes::{division_level, division_parent};
 use crate::model::field::Field;
-use crate::model::item::{CatalogKind, Item};
+use crate::model::item::{CatalogKind, Item, Material};
 use crate::model::provenance::Provenance;
 use crate::model::vocab::Level;
 use crate::normalize::materials::{material_key, material_key_hash};
 use crate::normalize::text::{fold_key, hash_fold_key};
+
+/// The maps of the consistency stage: their keys (codes, fingerprints) are hashed with foldhash,
+/// seeded at random once per process, much cheaper than SipHash on the per-item path.
+type HashMap<K, V> = foldhash::HashMap<K, V>;
+
+/// The hasher of fingerprints: fixed, so that fingerprints computed on different worker threads
+/// agree. Fingerprints are only compared with one another inside one run, never stored.
+const FINGERPRINT: foldhash::quality::FixedState = foldhash::quality::FixedState::with_seed(0x71_6e67_6461_6e00);
 
 /// A base-catalog entry, kept whole (base catalogs are small).
 #[derive(Debug, Clone)]
@@ -104,9 +111,7 @@ impl Variant {
 }
 
 fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
-    let mut h = DefaultHasher::new();
-    v.hash(&mut h);
-    h.finish()
+    FINGERPRINT.hash_one(v)
 }
 
 /// What the sibling comparison needs of an item's compared elements, computed where the item is
@@ -119,7 +124,33 @@ pub struct Prepared {
     present: [bool; 4],
     /// Values to quote for a variant, moved out of the item by [`Prepared::take`]; `None` means
     /// "build it from the item when needed".
-    variants: [Option<Variant>; 4],
+    variants: [Option<Pending>; 4],
+}
+
+/// A value to quote for a variant as moved out of an item: materials keep their list, turned
+/// into a [`Variant`] only when the variant is new or quoted (few items are either).
+#[derive(Debug)]
+enum Pending {
+    Text(String),
+    Materials(Vec<Material>),
+}
+
+impl Pending {
+    /// The value as [`variant`] gives it for the item it was moved out of.
+    fn into_variant(self) -> Variant {
+        match self {
+            Pending::Text(t) => Variant::Text(t),
+            Pending::Materials(ms) => materials_variant(&ms),
+        }
+    }
+
+    /// The value as quoted in a message ([`Variant::shown`] of [`Pending::into_variant`]).
+    fn shown(&self) -> String {
+        match self {
+            Pending::Text(t) => t.clone(),
+            Pending::Materials(ms) => materials_variant(ms).shown(),
+        }
+    }
 }
 
 impl Prepared {
@@ -142,13 +173,18 @@ impl Prepared {
         let mut p = Prepared::of(&item);
         for (i, f) in UNIFORM_FIELDS.iter().enumerate() {
             p.variants[i] = match f {
-                Field::Conditions => None,
-                _ => variant(&item, *f),
+                Field::Conditions | Field::Materials => None,
+                _ => item.display(*f).map(Pending::Text),
             };
         }
-        let Item { name, basic_code, impl_code, item_type, legal_basis, level, division_code, conditions, provenance, .. } = item;
+        let Item { name, basic_code, impl_code, item_type, legal_basis, level, division_code, conditions, materials, provenance, .. } =
+            item;
+        // The long values are moved, not copied.
         if let Some(i) = UNIFORM_FIELDS.iter().position(|f| *f == Field::Conditions) {
-            p.variants[i] = conditions.map(Variant::Text);
+            p.variants[i] = conditions.map(Pending::Text);
+        }
+        if let Some(i) = UNIFORM_FIELDS.iter().position(|f| *f == Field::Materials) {
+            p.variants[i] = materials.map(Pending::Materials);
         }
         let slim = Item { name, basic_code, impl_code, item_type, legal_basis, level, division_code, provenance, ..Default::default() };
         (slim, p)
@@ -159,7 +195,7 @@ impl Prepared {
 /// by their comparison key, the others by value. Absent materials count as none (a missing
 /// cell is QD100's business, not a deviation).
 fn fingerprint(item: &Item, f: Field) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = FINGERPRINT.build_hasher();
     match f {
         Field::Materials => {
             let mut keys: Vec<u64> = item.materials.iter().flatten().map(|m| material_key_hash(&m.name)).collect();
@@ -183,13 +219,14 @@ fn fingerprint(item: &Item, f: Field) -> u64 {
 /// The value quoted for a variant of one compared element (`None` when absent).
 fn variant(item: &Item, f: Field) -> Option<Variant> {
     match f {
-        Field::Materials => {
-            let names: BTreeMap<String, String> =
-                item.materials.as_ref()?.iter().map(|m| (material_key(&m.name), m.name.clone())).collect();
-            Some(Variant::Materials(names))
-        }
+        Field::Materials => Some(materials_variant(item.materials.as_ref()?)),
         _ => item.display(f).map(Variant::Text),
     }
+}
+
+/// The variant of a materials list: names by their comparison key.
+fn materials_variant(ms: &[Material]) -> Variant {
+    Variant::Materials(ms.iter().map(|m| (material_key(&m.name), m.name.clone())).collect())
 }
 
 impl Consistency {
@@ -357,7 +394,7 @@ impl Consistency {
                         {
                             deviating = true;
                             let ours =
-                                prepared.variants[i].as_ref().map(Variant::shown).or_else(|| item.display(*field)).unwrap_or_default();
+                                prepared.variants[i].as_ref().map(Pending::shown).or_else(|| item.display(*field)).unwrap_or_default();
                             self.findings.push(Finding::at_item(
                                 "QD202",
                                 item,
@@ -402,7 +439,7 @@ impl Consistency {
         for (i, f) in UNIFORM_FIELDS.iter().enumerate() {
             // The value shown for a variant is kept (or built) only the first time it is seen.
             if let std::collections::hash_map::Entry::Vacant(e) = self.variants.entry((*f, fingerprints[i]))
-                && let Some(v) = prepared.variants[i].take().or_else(|| variant(item, *f))
+                && let Some(v) = prepared.variants[i].take().map(Pending::into_variant).or_else(|| variant(item, *f))
             {
                 e.insert(v);
             }

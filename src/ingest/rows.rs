@@ -254,9 +254,19 @@ fn looks_like_code(cell: &Cell) -> bool {
     }
 }
 
+/// [`Cell::is_blank`], answered from the first byte for the common text cells: one that starts
+/// with a printable ASCII character or a CJK ideograph (lead bytes E4..E9) is not blank.
+#[inline]
+fn is_blank(c: &Cell) -> bool {
+    match c {
+        Cell::Text(s) if matches!(s.as_bytes().first(), Some(0x21..=0x7E | 0xE4..=0xE9)) => false,
+        _ => c.is_blank(),
+    }
+}
+
 /// Classifies a non-blank data row: `None` for an item, else why it is skipped.
 pub fn classify(row: &Row, evidence: &Evidence) -> Option<SkipReason> {
-    let mut nonblank = row.cells.iter().enumerate().filter(|(_, c)| !c.is_blank());
+    let mut nonblank = row.cells.iter().enumerate().filter(|(_, c)| !is_blank(c));
     let (first_col, first_cell) = nonblank.next()?;
     let first = first_cell.as_text();
     let first_trimmed = first.trim();
@@ -283,12 +293,16 @@ pub fn classify(row: &Row, evidence: &Evidence) -> Option<SkipReason> {
         }
         return Some(first_kind().unwrap_or(if count > 1 { SkipReason::Title } else { SkipReason::NoEvidence }));
     }
+    // A code is the cheaper evidence to look for (most rows have one), so it is looked at first.
+    if evidence.codes.iter().any(|c| looks_like_code(row.get(*c))) {
+        return None;
+    }
     let name = evidence.name.map(|c| row.get(c)).filter(|c| !c.is_blank());
     let name_is_text = name.is_some_and(|c| {
         let t = c.as_text();
         non_item_text(&t).is_none() && !(distinct.len() <= 2 && is_heading(&t))
     });
-    if name_is_text || evidence.codes.iter().any(|c| looks_like_code(row.get(*c))) {
+    if name_is_text {
         return None;
     }
     // Every text of the row is a note or sign-off (`填报单位：…` … `填报日期：…`).

@@ -50,32 +50,51 @@ pub enum CreditCodeError {
 
 /// Checks a 统一社会信用代码 (already upper-cased) against GB 32100-2015.
 pub fn check_credit_code(code: &str) -> Result<(), CreditCodeError> {
-    let chars: Vec<char> = code.chars().collect();
-    if chars.len() != 18 {
-        return Err(CreditCodeError::Length(chars.len()));
+    let len = code.chars().count();
+    if len != 18 {
+        return Err(CreditCodeError::Length(len));
     }
     let mut sum = 0u32;
-    for (i, c) in chars.iter().enumerate() {
-        let Some(v) = CREDIT_CHARS.find(*c) else {
-            return Err(CreditCodeError::Charset { position: i + 1, ch: *c });
+    let mut last = ' ';
+    for (i, c) in code.chars().enumerate() {
+        let Some(v) = credit_value(c) else {
+            return Err(CreditCodeError::Charset { position: i + 1, ch: c });
         };
         if i < 17 {
-            sum += v as u32 * CREDIT_WEIGHTS[i];
+            sum += v * CREDIT_WEIGHTS[i];
         }
+        last = c;
     }
     let check = (31 - sum % 31) % 31;
     let expected = CREDIT_CHARS.as_bytes()[check as usize] as char;
-    if chars[17] != expected {
-        return Err(CreditCodeError::CheckChar { expected, actual: chars[17] });
+    if last != expected {
+        return Err(CreditCodeError::CheckChar { expected, actual: last });
     }
     Ok(())
+}
+
+/// The value of a character of a credit code: its index in [`CREDIT_CHARS`].
+fn credit_value(c: char) -> Option<u32> {
+    /// [`CREDIT_CHARS`] inverted: value + 1 by ASCII code, 0 for characters not in the set.
+    const VALUES: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let chars = CREDIT_CHARS.as_bytes();
+        let mut i = 0;
+        while i < chars.len() {
+            t[chars[i] as usize] = i as u8 + 1;
+            i += 1;
+        }
+        t
+    };
+    let v = *VALUES.get(c as usize)?;
+    (v > 0).then(|| u32::from(v - 1))
 }
 
 /// Computes the check character for the first 17 characters of a credit code (for fixtures and generators).
 pub fn credit_check_char(first17: &str) -> Option<char> {
     let mut sum = 0u32;
     for (i, c) in first17.chars().enumerate() {
-        sum += CREDIT_CHARS.find(c)? as u32 * CREDIT_WEIGHTS.get(i)?;
+        sum += credit_value(c)? * CREDIT_WEIGHTS.get(i)?;
     }
     Some(CREDIT_CHARS.as_bytes()[((31 - sum % 31) % 31) as usize] as char)
 }

@@ -22,7 +22,7 @@ pub fn code_from_number(n: f64) -> CodeRead {
 
 /// Reads a code from width-folded text, undoing scientific notation when every digit survived.
 pub fn code_from_text(s: &str) -> CodeRead {
-    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = super::text::without_whitespace(s);
     if let Some((mantissa, exp)) = split_scientific(&t) {
         let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
         let int_len = mantissa.split('.').next().map(|p| p.len()).unwrap_or(0);
@@ -44,7 +44,16 @@ pub fn code_from_text(s: &str) -> CodeRead {
     {
         return CodeRead::Ok(int.to_string());
     }
-    CodeRead::Ok(t)
+    CodeRead::Ok(t.into_owned())
+}
+
+/// [`code_from_text`] for an owned text: the text itself when it needs no change (no
+/// whitespace, no scientific notation, no `.0`), the common case, without a copy.
+pub fn code_from_owned(s: String) -> CodeRead {
+    if !s.bytes().any(|b| b >= 0x80 || char::from(b).is_whitespace() || b == b'E' || b == b'e') && !s.ends_with(".0") {
+        return CodeRead::Ok(s);
+    }
+    code_from_text(&s)
 }
 
 /// Splits text in Excel's display of a large number, `1.50223E+11`: one digit, optionally a

@@ -7,8 +7,8 @@ use super::limit::parse_number;
 /// Reads 网上办理深度 as 0..4 from levels (Ⅰ..Ⅳ, 一级..四级, 1..4), words (事项公开 … 全程网办)
 /// or the national platform's cumulative list (互联网咨询^互联网收件^…).
 pub fn parse_online_depth(s: &str) -> Option<u8> {
-    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    let t = t.as_str();
+    let t = super::text::without_whitespace(s);
+    let t = &*t;
     let level = match t {
         "0" | "无" | "否" | "不可网办" | "不支持网办" | "线下办理" | "零级" => Some(0),
         "1" | "Ⅰ" | "I" | "一级" | "Ⅰ级" | "1级" | "事项公开" => Some(1),
@@ -37,8 +37,8 @@ pub fn parse_online_depth(s: &str) -> Option<u8> {
 
 /// Reads 到办事现场次数: `0`, `1次`, `零次`, `全程网办` (= 0).
 pub fn parse_visits(s: &str) -> Option<u32> {
-    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    if matches!(t.as_str(), "全程网办" | "零跑腿" | "不见面" | "不跑" | "零跑" | "不用跑" | "无需到现场" | "不需要到现场")
+    let t = super::text::without_whitespace(s);
+    if matches!(&*t, "全程网办" | "零跑腿" | "不见面" | "不跑" | "零跑" | "不用跑" | "无需到现场" | "不需要到现场")
     {
         return Some(0);
     }

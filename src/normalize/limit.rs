@@ -66,7 +66,7 @@ const INSTANT_WORDS: &[&str] = &[
 
 /// Parses a limit from width-folded text; `None` when it cannot be read.
 pub fn parse_limit(s: &str) -> Option<Limit> {
-    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let s = super::text::without_whitespace(s);
     if s.is_empty() {
         return None;
     }
@@ -74,7 +74,7 @@ pub fn parse_limit(s: &str) -> Option<Limit> {
         return Some(Limit::INSTANT);
     }
     // Skip a leading label such as 法定: / 承诺:
-    let s = s.split_once([':', '：']).map(|(_, v)| v).unwrap_or(&s);
+    let s = s.split_once([':', '：']).map(|(_, v)| v).unwrap_or(&*s);
     // The number: a run of digits or Chinese numerals at the start.
     let end = s
         .char_indices()

@@ -202,8 +202,9 @@ pub fn material_key(name: &str) -> String {
 /// A hash of [`material_key`] computed without building the key: equal keys hash equally, so
 /// comparing these first leaves the keys themselves to the rare collisions.
 pub fn material_key_hash(name: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    use std::hash::{BuildHasher, Hasher};
+    // A fixed seed: hashes computed on different threads are compared.
+    let mut h = foldhash::quality::FixedState::with_seed(0x6d61_7465_7269_616c).build_hasher();
     super::text::hash_fold_key(name, &mut h);
     h.finish()
 }

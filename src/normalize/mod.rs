@@ -103,16 +103,17 @@ fn apply_clean(item: &mut Item, field: Field, t: String) -> Option<ValueProblem>
             set_text(item, field, t);
             None
         }
-        Kind::Code => match code::code_from_text(&t) {
+        Kind::Code => match code::code_from_owned(t) {
             code::CodeRead::Ok(s) => {
                 set_text(item, field, s);
                 None
             }
             code::CodeRead::DigitsLost(raw) => Some(ValueProblem::DigitsLost(raw)),
         },
-        Kind::CreditCode => match code::code_from_text(&t) {
-            code::CodeRead::Ok(s) => {
-                item.agency_code = Some(s.to_ascii_uppercase());
+        Kind::CreditCode => match code::code_from_owned(t) {
+            code::CodeRead::Ok(mut s) => {
+                s.make_ascii_uppercase();
+                item.agency_code = Some(s);
                 None
             }
             code::CodeRead::DigitsLost(raw) => Some(ValueProblem::DigitsLost(raw)),

@@ -24,7 +24,50 @@ pub fn fold_alnum_char(c: char) -> char {
 
 /// Folds the width of every character, punctuation included (for 设定依据, fields.md §1).
 pub fn fold_all(s: &str) -> String {
-    s.chars().map(fold_char).collect()
+    // Only U+00A0, U+3000 and U+FF01..U+FF5E change: the runs between them are copied whole,
+    // and CJK ideographs (lead bytes E4..E9) are stepped over a character at a time.
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let (mut last, mut i) = (0, 0);
+    while i < b.len() {
+        let lead = b[i];
+        if lead.wrapping_sub(0xE4) < 6 {
+            i += 3;
+            continue;
+        }
+        let folded = match lead {
+            0xC2 if b.get(i + 1) == Some(&0xA0) => Some((2, ' ')),
+            0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => Some((3, ' ')),
+            0xEF => match (b.get(i + 1), b.get(i + 2)) {
+                (Some(&b1 @ 0xBC..=0xBD), Some(&b2)) => {
+                    let cp = 0xF000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+                    char::from_u32(cp).filter(|c| ('\u{FF01}'..='\u{FF5E}').contains(c)).map(|c| (3, fold_char(c)))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        match folded {
+            Some((len, c)) => {
+                out.push_str(&s[last..i]);
+                out.push(c);
+                i += len;
+                last = i;
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(&s[last..]);
+    out
+}
+
+/// `s` without its whitespace, borrowed when it has none (the common case).
+pub fn without_whitespace(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_whitespace) {
+        std::borrow::Cow::Owned(s.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// Folds width, trims, collapses runs of spaces and tabs inside a line, and normalizes line
@@ -66,7 +109,7 @@ pub fn clean_owned(raw: String) -> Option<String> {
     if !needs_cleaning(&raw) {
         return if raw.is_empty() { None } else { Some(raw) };
     }
-    clean(&raw)
+    clean_slow(&raw)
 }
 
 /// Whether [`clean`] must run its slow path. The historical screen (width variants, odd spaces,
@@ -78,29 +121,55 @@ pub fn clean_owned(raw: String) -> Option<String> {
 /// no blank line sits at an end, so the slow path would return the text unchanged.
 fn needs_cleaning(raw: &str) -> bool {
     let b = raw.as_bytes();
-    let mut screen = Screen {
-        screened: raw.starts_with(char::is_whitespace) || raw.ends_with(char::is_whitespace),
-        changes: raw.starts_with([' ', '\n']) || raw.ends_with([' ', '\n']),
-    };
-    if b.len() < 64 {
-        // Short cells (most of a row): one pass, cheaper than setting up several searches.
-        for j in 0..b.len() {
-            if matches!(b[j], 0 | b'\t' | b'\r' | b' ' | 0xC2 | 0xE3 | 0xEF) && screen.hit(b, j) {
-                return true;
-            }
+    // Whether the historical screen takes the text for its ends is only asked at the end, and
+    // only when the spaces or line ends would change.
+    let mut screen = Screen { screened: false, changes: matches!(b.first(), Some(b' ' | b'\n')) || matches!(b.last(), Some(b' ' | b'\n')) };
+    let mut j = 0;
+    while j < b.len() {
+        let c = b[j];
+        // Every other character is stepped over whole: CJK ideographs make most of a Chinese
+        // text, and none of them is ever changed.
+        let step = STEP[usize::from(c)];
+        if step != 0 {
+            j += usize::from(step);
+            continue;
         }
-    } else {
-        // SIMD searches: bytes the slow path always changes, then the lead bytes C2 (U+00A0),
-        // E3 (U+3000, and 、。) and EF (full-width forms: ，；：（）), and spaces.
-        if memchr::memchr3(0, b'\t', b'\r', b).is_some() || memchr::memchr_iter(0xC2, b).any(|j| screen.hit(b, j)) {
+        if screen.hit(b, j) {
             return true;
         }
-        if memchr::memchr3_iter(b' ', 0xE3, 0xEF, b).any(|j| screen.hit(b, j)) {
-            return true;
-        }
+        j += match c {
+            0xC2 => 2,
+            0xE3 | 0xEF => 3,
+            _ => 1,
+        };
     }
-    screen.screened && screen.changes
+    screen.changes && (screen.screened || raw.starts_with(char::is_whitespace) || raw.ends_with(char::is_whitespace))
 }
+
+/// How [`needs_cleaning`] steps over a text: the length of the UTF-8 character a byte starts,
+/// or 0 for the bytes [`Screen::hit`] must look at (`\0 \t \r`, space, C2, E3, EF).
+const STEP: [u8; 256] = {
+    let mut t = [1u8; 256];
+    let mut i = 0xC0;
+    while i < 0x100 {
+        t[i] = if i < 0xE0 {
+            2
+        } else if i < 0xF0 {
+            3
+        } else {
+            4
+        };
+        i += 1;
+    }
+    t[0] = 0;
+    t[b'\t' as usize] = 0;
+    t[b'\r' as usize] = 0;
+    t[b' ' as usize] = 0;
+    t[0xC2] = 0;
+    t[0xE3] = 0;
+    t[0xEF] = 0;
+    t
+};
 
 /// What [`needs_cleaning`] has learnt so far: whether the historical screen would send the
 /// text to the slow path, and whether the slow path would change its spaces or line ends.
@@ -183,6 +252,9 @@ fn for_key_chars(c: char, mut f: impl FnMut(char)) {
         }
         return;
     }
+    if plain_punct(c) {
+        return;
+    }
     for_nfkc(c, |d| {
         if d.is_whitespace() || is_punct(d) {
             return;
@@ -197,6 +269,26 @@ fn for_key_chars(c: char, mut f: impl FnMut(char)) {
             }
         }
     });
+}
+
+/// Common punctuation of Chinese text that [`fold_key`] drops whatever NFKC makes of it (CJK
+/// brackets, `、。`, quotes, dashes, `…`, `·`, full-width `，；：（）`), so the normalization
+/// tables need not be consulted.
+#[inline]
+fn plain_punct(c: char) -> bool {
+    matches!(
+        c,
+        '\u{3001}'..='\u{3003}'
+            | '\u{3008}'..='\u{3011}'
+            | '\u{3014}'..='\u{301F}'
+            | '\u{2010}'..='\u{2016}'
+            | '\u{2018}'..='\u{2027}'
+            | '\u{FF01}'..='\u{FF0F}'
+            | '\u{FF1A}'..='\u{FF20}'
+            | '\u{FF3B}'..='\u{FF40}'
+            | '\u{FF5B}'..='\u{FF5E}'
+            | '·'
+    )
 }
 
 /// Marks written around a header or value that say "required" or decorate it: leading or
@@ -321,35 +413,70 @@ pub fn fold_key(raw: &str) -> String {
 /// Feeds the characters of [`fold_key`] to `h` without building the key: equal keys hash
 /// equally, so fingerprints of long texts cost no allocation.
 pub fn hash_fold_key<H: std::hash::Hasher>(raw: &str, h: &mut H) {
-    // Key bytes go to the hasher in blocks from a stack buffer: one `write` per block, not per
-    // character.
-    let mut buf = [0u8; 256];
-    let mut n = 0;
-    let mut flush = |bytes: &[u8], h: &mut H| {
-        if n + bytes.len() > buf.len() {
-            h.write(&buf[..n]);
-            n = 0;
-        }
-        buf[n..n + bytes.len()].copy_from_slice(bytes);
-        n += bytes.len();
-    };
+    // Key bytes go to the hasher in blocks of exactly `KEY_BLOCK` bytes from a stack buffer (and
+    // the rest last): where the blocks end depends on the key alone, so equal keys make equal
+    // `write` calls whatever hasher is used.
+    let mut sink = KeySink { buf: [0; KEY_BLOCK], n: 0 };
     let b = raw.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let lead = b[i];
         // Fast path: lead bytes E4..E9 start U+4000..U+9FFF (CJK ideographs and extension A),
-        // which the key keeps as they are (no width variant, no space, no punctuation, no case).
-        if (0xE4..=0xE9).contains(&lead) {
-            flush(&b[i..i + 3], h);
+        // which the key keeps as they are (no width variant, no space, no punctuation, no case):
+        // a run of them is copied at once.
+        let run = i;
+        while i < b.len() && b[i].wrapping_sub(0xE4) < 6 {
             i += 3;
+        }
+        if i > run {
+            sink.push(&b[run..i], h);
             continue;
         }
         let Some(c) = raw[i..].chars().next() else { break };
         i += c.len_utf8();
-        let mut tmp = [0u8; 4];
-        for_key_chars(c, |k| flush(k.encode_utf8(&mut tmp).as_bytes(), h));
+        for_key_chars(c, |k| sink.push_char(k, h));
     }
-    h.write(&buf[..n]);
+    h.write(&sink.buf[..sink.n]);
+}
+
+/// The block size of [`hash_fold_key`].
+const KEY_BLOCK: usize = 256;
+
+/// The buffer of [`hash_fold_key`]: bytes are written to the hasher a full block at a time.
+struct KeySink {
+    buf: [u8; KEY_BLOCK],
+    n: usize,
+}
+
+impl KeySink {
+    /// Appends `bytes`, writing each block to `h` as it fills.
+    #[inline]
+    fn push<H: std::hash::Hasher>(&mut self, mut bytes: &[u8], h: &mut H) {
+        loop {
+            let room = KEY_BLOCK - self.n;
+            if bytes.len() <= room {
+                self.buf[self.n..self.n + bytes.len()].copy_from_slice(bytes);
+                self.n += bytes.len();
+                return;
+            }
+            self.buf[self.n..].copy_from_slice(&bytes[..room]);
+            h.write(&self.buf);
+            self.n = 0;
+            bytes = &bytes[room..];
+        }
+    }
+
+    /// Appends one character, encoded in place when it fits.
+    #[inline]
+    fn push_char<H: std::hash::Hasher>(&mut self, c: char, h: &mut H) {
+        let len = c.len_utf8();
+        if self.n + len <= KEY_BLOCK {
+            c.encode_utf8(&mut self.buf[self.n..]);
+            self.n += len;
+        } else {
+            let mut tmp = [0u8; 4];
+            self.push(c.encode_utf8(&mut tmp).as_bytes(), h);
+        }
+    }
 }
 
 /// Punctuation for [`fold_key`]: ASCII punctuation, general punctuation (dashes, quotes, `…`,
@@ -454,6 +581,30 @@ mod tests {
             let mut whole = std::collections::hash_map::DefaultHasher::new();
             whole.write(fold_key(&raw).as_bytes());
             proptest::prop_assert_eq!(streamed.finish(), whole.finish());
+        }
+    }
+
+    proptest::proptest! {
+        /// The run-copying `fold_all` folds exactly what folding each character does.
+        #[test]
+        fn fold_all_folds_each_character(v in proptest::collection::vec(0usize..16, 0..60)) {
+            const CHARS: [char; 16] = ['a', ' ', '，', 'Ａ', '\u{3000}', '\u{A0}', '中', '、', '～', '｟', '\u{FF00}', '\u{FF5F}', 'é', '𠀀', '\u{3001}', '\u{9FFF}'];
+            let raw: String = v.into_iter().map(|i| CHARS[i]).collect();
+            proptest::prop_assert_eq!(fold_all(&raw), raw.chars().map(fold_char).collect::<String>());
+        }
+    }
+
+    #[test]
+    fn plain_punctuation_folds_to_nothing() {
+        // The fast path of `for_key_chars` drops these without NFKC: NFKC must give nothing kept.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32).filter(|c| plain_punct(*c)) {
+            let mut kept = Vec::new();
+            for_nfkc(c, |d| {
+                if !(d.is_whitespace() || is_punct(d)) {
+                    kept.push(d);
+                }
+            });
+            assert!(kept.is_empty(), "{c:?} keeps {kept:?}");
         }
     }
 

@@ -19,12 +19,12 @@ pub fn missing_required(item: &Item, ctx: ItemContext, out: &mut Vec<Finding>) {
 /// QD101: 统一社会信用代码 charset, length and check character.
 pub fn credit_code(item: &Item, _ctx: ItemContext, out: &mut Vec<Finding>) {
     let Some(code) = item.agency_code.as_deref() else { return };
+    let Err(e) = check_credit_code(code) else { return };
     let raw = code.to_string();
-    let msg = match check_credit_code(code) {
-        Ok(()) => return,
-        Err(CreditCodeError::Length(len)) => Msg::CreditLength { raw, len },
-        Err(CreditCodeError::Charset { position, ch }) => Msg::CreditCharset { raw, position, ch },
-        Err(CreditCodeError::CheckChar { expected, actual }) => Msg::CreditCheck { raw, expected, actual },
+    let msg = match e {
+        CreditCodeError::Length(len) => Msg::CreditLength { raw, len },
+        CreditCodeError::Charset { position, ch } => Msg::CreditCharset { raw, position, ch },
+        CreditCodeError::CheckChar { expected, actual } => Msg::CreditCheck { raw, expected, actual },
     };
     out.push(Finding::at_item("QD101", item, Some(Field::AgencyCode), msg));
 }
