@@ -129,14 +129,10 @@ impl NdjsonFile {
     ) -> NdjsonFile {
         let mut file = NdjsonFile::default();
         let mut cap = crate::finding::Cap::new(reader.limits().max_findings_per_rule);
-        let mut line = Vec::new();
-        reader.read_file(path, &super::load::display_path(path), &mut |ev| match ev {
+        reader.read_file_with(path, &super::load::display_path(path), &ToLine, &mut |ev| match ev {
             Event::Table { .. } => file.tables += 1,
-            // Serializing an item into memory cannot fail (string keys, no custom serializers).
-            Event::Item(item) => {
-                line.clear();
-                if serde_json::to_writer(&mut line, &*item).is_ok() {
-                    line.push(b'\n');
+            Event::Item(line) => {
+                if !line.is_empty() {
                     match &mut direct {
                         Some((out, io_error)) => {
                             if io_error.is_none()
@@ -157,6 +153,23 @@ impl NdjsonFile {
         });
         file.findings.extend(cap.summaries());
         file
+    }
+}
+
+/// Serializes each item into its NDJSON line where it is built (on a worker thread for a large
+/// table). Serializing into memory cannot fail (string keys, no custom serializers); an item
+/// that did would give an empty line, which is not written.
+struct ToLine;
+
+impl crate::ingest::ordered::ItemWork for ToLine {
+    type Out = Vec<u8>;
+    fn work(&self, item: Box<crate::model::item::Item>, _: crate::model::item::CatalogKind) -> Vec<u8> {
+        let mut line = Vec::with_capacity(2048);
+        match serde_json::to_writer(&mut line, &*item) {
+            Ok(()) => line.push(b'\n'),
+            Err(_) => line.clear(),
+        }
+        line
     }
 }
 

@@ -125,12 +125,14 @@ pub fn read_all(inputs: &Inputs, emit: &mut dyn FnMut(Event)) -> Reader {
     reader
 }
 
-/// Files larger than this are read in order, not on a worker (which holds a file's results).
-pub const WORKER_MAX_BYTES: u64 = 64 << 20;
+/// Files larger than this are read in order, not on a worker (which holds a file's results):
+/// reading in order builds a large table's items on worker threads of its own
+/// ([`crate::ingest::ordered`]), so one large file uses every core.
+pub const WORKER_MAX_BYTES: u64 = 8 << 20;
 
 /// A worker that has read more items than this from one file drops what it holds and leaves
 /// the file to be read in order: a file's results wait in memory until its turn.
-pub const WORKER_MAX_ITEMS: usize = 20_000;
+pub const WORKER_MAX_ITEMS: usize = 10_000;
 
 /// Reads every file with the work on each file done on worker threads, and hands the results
 /// over in file order on this thread, byte for byte what one thread would produce.
