@@ -317,7 +317,9 @@ struct State {
     /// 实施编码 of the 办事指南 read (QD207); `None` when the rule is off.
     guide_codes: Option<HashSet<String>>,
     kind: CatalogKind,
-    table_codes: HashMap<String, Location>,
+    /// The 实施编码 of the current table (by [`crate::consistency::code_hash`]) and where each
+    /// was first seen (row, column): a few bytes per row of a table of a million rows.
+    table_codes: HashMap<u64, (u32, Option<u32>)>,
     items: usize,
     tables: usize,
     /// In repository context, the files whose items are counted ([`super::load::Inputs::focus`]).
@@ -359,15 +361,21 @@ impl State {
                 scratch.clear();
                 scratch.append(&mut found);
                 if let Some(code) = &item.impl_code {
-                    match self.table_codes.get(code) {
-                        Some(first) => scratch.push(Finding::at_item(
-                            "QD103",
-                            &item,
-                            Some(Field::ImplCode),
-                            Msg::DuplicateImplCode { code: code.clone(), first: first.cell_ref() },
-                        )),
-                        None => {
-                            self.table_codes.insert(code.clone(), Location::of_field(&item, Some(Field::ImplCode)));
+                    match self.table_codes.entry(crate::consistency::code_hash(code)) {
+                        std::collections::hash_map::Entry::Occupied(first) => {
+                            // The first row is in the same table: its sheet is this item's.
+                            let (row, column) = *first.get();
+                            let first = Location { sheet: item.provenance.sheet.clone(), row: Some(row), column, ..Default::default() };
+                            scratch.push(Finding::at_item(
+                                "QD103",
+                                &item,
+                                Some(Field::ImplCode),
+                                Msg::DuplicateImplCode { code: code.clone(), first: first.cell_ref() },
+                            ));
+                        }
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            let at = Location::of_field(&item, Some(Field::ImplCode));
+                            e.insert((at.row.unwrap_or(item.provenance.row), at.column));
                         }
                     }
                 }

@@ -64,7 +64,7 @@ pub(super) fn build(
     order: &[String],
     base: &HashMap<String, BaseEntry>,
     jurisdictions: &[Jurisdiction],
-    claimed: &HashMap<(String, u32), bool>,
+    claimed: &dyn Fn(&str, u32) -> Option<bool>,
     names: &BTreeMap<String, String>,
 ) -> Matrix {
     let mut items = Vec::new();
@@ -84,7 +84,7 @@ pub(super) fn build(
         let b = &base[code];
         let mut cells = BTreeMap::new();
         for (jid, j) in jurisdictions.iter().enumerate() {
-            let state = match claimed.get(&(code.clone(), jid as u32)) {
+            let state = match claimed(code, jid as u32) {
                 Some(true) => Cell::Deviating,
                 Some(false) => Cell::Claimed,
                 None if j.level.is_some_and(|l| b.levels.contains(&l)) => Cell::Missing,

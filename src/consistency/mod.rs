@@ -52,14 +52,63 @@ pub struct BaseEntry {
 /// The elements compared between siblings.
 const UNIFORM_FIELDS: [Field; 4] = [Field::Materials, Field::Conditions, Field::StatutoryLimit, Field::Fee];
 
-/// One implementation item reduced to what the sibling comparison needs.
+/// One implementation item reduced to what the sibling comparison needs: 56 bytes, whatever
+/// the item held (a catalog of a million items keeps a million of these).
 #[derive(Debug, Clone)]
 struct Member {
     jurisdiction: u32,
     fingerprints: [u64; 4],
-    /// Where the item came from (cheap: shared pointers), to locate findings when reported.
-    provenance: Provenance,
-    label: Option<String>,
+    /// Where the item came from, to locate findings when reported.
+    at: ItemAt,
+    /// The item's label ([`Item::label`]: mostly its 实施编码, unique to it).
+    label: Option<Box<str>>,
+}
+
+/// Where an item came from: its table (interned in [`Consistency::tables`]) and row.
+#[derive(Debug, Clone, Copy)]
+struct ItemAt {
+    table: u32,
+    row: u32,
+}
+
+/// Strings kept once each, by number: basic codes and parent division codes repeat across
+/// items (one basic code per base item, one parent per level of a region).
+#[derive(Debug, Default)]
+struct Interned {
+    ids: HashMap<Arc<str>, u32>,
+    all: Vec<Arc<str>>,
+}
+
+impl Interned {
+    /// The number of `s`, adding it when new.
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(id) = self.ids.get(s) {
+            return *id;
+        }
+        let id = self.all.len() as u32;
+        let s: Arc<str> = s.into();
+        self.all.push(s.clone());
+        self.ids.insert(s, id);
+        id
+    }
+
+    /// The number of `s`, if it was ever added.
+    fn find(&self, s: &str) -> Option<u32> {
+        self.ids.get(s).copied()
+    }
+
+    fn get(&self, id: u32) -> &str {
+        &self.all[id as usize]
+    }
+}
+
+/// A table items came from (its file, sheet and field sources), shared by all its items.
+#[derive(Debug, Clone)]
+struct TableOf {
+    file: Arc<str>,
+    sheet: Option<Arc<str>>,
+    fields: crate::model::provenance::FieldSources,
+    form: bool,
 }
 
 /// A jurisdiction that has an implementation list.
@@ -80,13 +129,20 @@ pub struct Consistency {
     jurisdictions: Vec<Jurisdiction>,
     jurisdiction_ids: HashMap<String, u32>,
     /// (basic code, jurisdiction) pairs claimed, and those deviating.
-    claimed: HashMap<(String, u32), bool>,
+    claimed: HashMap<(u32, u32), bool>,
     /// Sibling groups: (basic code, parent code, level) → members.
-    groups: HashMap<(String, String, Option<Level>), Vec<Member>>,
+    groups: HashMap<(u32, u32, Option<Level>), Vec<Member>>,
+    /// Basic codes and parent division codes, by number.
+    codes: Interned,
+    parents: Interned,
+    /// The tables items came from, and their numbers by the addresses of their shared parts
+    /// (held here, so an address is never reused while it names a table).
+    tables: Vec<TableOf>,
+    table_ids: HashMap<(usize, usize, usize, bool), u32>,
     /// One representative value per variant: (field, fingerprint) → value shown.
     variants: HashMap<(Field, u64), Variant>,
     /// impl_code fingerprint → where it was first seen (repository-wide uniqueness).
-    impl_codes: HashMap<u64, Provenance>,
+    impl_codes: HashMap<u64, ItemAt>,
     findings: Vec<Finding>,
     implementation_items: usize,
     base_named: Option<String>,
@@ -112,6 +168,13 @@ impl Variant {
 
 fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
     FINGERPRINT.hash_one(v)
+}
+
+/// The 64-bit hash by which the maps holding one entry per item (实施编码 uniqueness in a table
+/// and across the repository) tell codes apart: 8 bytes instead of the code. Two different
+/// codes share a hash with a chance of about n²/2⁶⁵ (3 × 10⁻⁸ for a million codes).
+pub fn code_hash(code: &str) -> u64 {
+    hash(code)
 }
 
 /// What the sibling comparison needs of an item's compared elements, computed where the item is
@@ -343,16 +406,17 @@ impl Consistency {
         // A 办事指南 form is another view of a list row, compared by QD207 instead.
         if let Some(code) = item.impl_code.as_ref().filter(|_| !item.provenance.form) {
             let here = &item.provenance;
-            match self.impl_codes.get(&hash(code.as_str())) {
+            match self.impl_codes.get(&hash(code.as_str())).map(|at| self.provenance(*at)) {
                 Some(first) if (&first.file, &first.sheet) != (&here.file, &here.sheet) => {
-                    let at = Location::of_provenance(first, Some(Field::ImplCode));
+                    let at = Location::of_provenance(&first, Some(Field::ImplCode));
                     let first = format!("{} {}", first.file, at.cell_ref());
                     let msg = Msg::DuplicateImplCode { code: code.clone(), first };
                     self.findings.push(Finding::at_item("QD206", item, Some(Field::ImplCode), msg));
                 }
                 Some(_) => {}
                 None => {
-                    self.impl_codes.insert(hash(code.as_str()), here.clone());
+                    let at = self.item_at(here);
+                    self.impl_codes.insert(hash(code.as_str()), at);
                 }
             }
         }
@@ -422,13 +486,14 @@ impl Consistency {
         let Some(jid) = jid else { return };
         // A jurisdiction may list one base item several times (业务办理项): each one's deviation
         // counts, the first one stands for the jurisdiction among its siblings.
-        match self.claimed.get_mut(&(code.clone(), jid)) {
+        let code_id = self.codes.id(&code);
+        match self.claimed.get_mut(&(code_id, jid)) {
             Some(d) => {
                 *d |= deviating;
                 return;
             }
             None => {
-                self.claimed.insert((code.clone(), jid), deviating);
+                self.claimed.insert((code_id, jid), deviating);
             }
         }
         // Sibling fingerprint (first item per jurisdiction and code).
@@ -444,12 +509,36 @@ impl Consistency {
                 e.insert(v);
             }
         }
-        self.groups.entry((code, parent, level)).or_default().push(Member {
-            jurisdiction: jid,
-            fingerprints,
-            provenance: item.provenance.clone(),
-            label: item.label().map(str::to_string),
-        });
+        let parent = self.parents.id(&parent);
+        let at = self.item_at(&item.provenance);
+        let label = item.label().map(Box::from);
+        self.groups.entry((code_id, parent, level)).or_default().push(Member { jurisdiction: jid, fingerprints, at, label });
+    }
+
+    /// Where an item came from, with its table interned.
+    fn item_at(&mut self, p: &Provenance) -> ItemAt {
+        let key = (
+            Arc::as_ptr(&p.file) as *const u8 as usize,
+            p.sheet.as_ref().map_or(0, |s| Arc::as_ptr(s) as *const u8 as usize),
+            Arc::as_ptr(&p.fields) as usize,
+            p.form,
+        );
+        let table = match self.table_ids.get(&key) {
+            Some(id) => *id,
+            None => {
+                let id = self.tables.len() as u32;
+                self.tables.push(TableOf { file: p.file.clone(), sheet: p.sheet.clone(), fields: p.fields.clone(), form: p.form });
+                self.table_ids.insert(key, id);
+                id
+            }
+        };
+        ItemAt { table, row: p.row }
+    }
+
+    /// The provenance of an item from where it came from.
+    fn provenance(&self, at: ItemAt) -> Provenance {
+        let t = &self.tables[at.table as usize];
+        Provenance { file: t.file.clone(), sheet: t.sheet.clone(), row: at.row, fields: t.fields.clone(), form: t.form }
     }
 
     fn jurisdiction_id(&mut self, code: &str, file: &Arc<str>, counted: bool) -> u32 {
@@ -481,7 +570,8 @@ impl Consistency {
             self.missing_claims();
         }
         self.uniformity(policy);
-        let matrix = matrix::build(&self.base_order, &self.base, &self.jurisdictions, &self.claimed, &self.names);
+        let claimed = |code: &str, jid: u32| self.codes.find(code).and_then(|c| self.claimed.get(&(c, jid)).copied());
+        let matrix = matrix::build(&self.base_order, &self.base, &self.jurisdictions, &claimed, &self.names);
         (self.findings, Some(matrix))
     }
 
@@ -490,7 +580,7 @@ impl Consistency {
             let base = &self.base[code];
             for (jid, j) in self.jurisdictions.iter().enumerate() {
                 let Some(level) = j.level else { continue };
-                if !base.levels.contains(&level) || self.claimed.contains_key(&(code.clone(), jid as u32)) {
+                if !base.levels.contains(&level) || self.codes.find(code).is_some_and(|c| self.claimed.contains_key(&(c, jid as u32))) {
                     continue;
                 }
                 let f = Finding {
@@ -522,14 +612,16 @@ impl Consistency {
         if policy.is_off("QD205") {
             return;
         }
-        let mut keys: Vec<_> = self.groups.keys().cloned().collect();
-        keys.sort();
+        let mut keys: Vec<_> = self.groups.keys().copied().collect();
+        // In the order of the codes themselves (numbers are given in reading order).
+        keys.sort_by(|a, b| (self.codes.get(a.0), self.parents.get(a.1), a.2).cmp(&(self.codes.get(b.0), self.parents.get(b.1), b.2)));
         for key in keys {
             let members = &self.groups[&key];
             if members.len() < 2 {
                 continue;
             }
-            let base = self.base.get(&key.0);
+            let code = self.codes.get(key.0);
+            let base = self.base.get(code);
             for (i, field) in UNIFORM_FIELDS.iter().enumerate() {
                 // Where the base catalog carries the element, it is the standard (QD202 on arrival).
                 if base.is_some_and(|b| b.standard[i].is_some()) {
@@ -562,9 +654,9 @@ impl Consistency {
                             None => continue,
                         }
                     };
-                    let finding = self.uniformity_finding(&key.0, *field, m, own, other, majority);
+                    let finding = self.uniformity_finding(code, *field, m, own, other, majority);
                     self.findings.push(finding);
-                    if let Some(c) = self.claimed.get_mut(&(key.0.clone(), m.jurisdiction)) {
+                    if let Some(c) = self.claimed.get_mut(&(key.0, m.jurisdiction)) {
                         *c = true;
                     }
                 }
@@ -619,8 +711,8 @@ impl Consistency {
             severity: crate::rules::registry::default_severity("QD205"),
             field: Some(field),
             message,
-            location: Location::of_provenance(&m.provenance, Some(field)),
-            item: m.label.clone(),
+            location: Location::of_provenance(&self.provenance(m.at), Some(field)),
+            item: m.label.as_deref().map(str::to_string),
             jurisdiction: Some(j.code.clone()),
             value: None,
             names: None,
