@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::csv::CsvIssue;
+use super::csv::{Decoder, RawRow};
 use super::headers::{self, Column, Header, Matched, Target};
-use super::ordered::Emit;
+use super::ordered::{DataRow, Emit};
 use super::rows::{self, Evidence, SkipReason};
 use super::table::Row;
 use super::{Event, Options};
@@ -201,6 +202,20 @@ impl TableBuilder {
         self.data_row(row, out);
     }
 
+    /// Feeds one CSV record: once the table's items are being read, undecoded (decoded where
+    /// it is built); before, decoded here, its problems added to `issues`.
+    pub fn push_raw(&mut self, raw: RawRow, decoder: Decoder, issues: &mut Vec<CsvIssue>, out: &mut dyn Emit) {
+        if let Some(t) = &self.table
+            && matches!(t.mapping.kind, TableKind::Items(_))
+        {
+            if raw.number > t.mapping.header_row {
+                out.data_row(t, DataRow::Raw(raw, decoder));
+            }
+            return;
+        }
+        self.push_row(decoder.decode(&raw, issues), out);
+    }
+
     /// Ends the table: resolves a short table, reports an empty one.
     pub fn finish_sheet(&mut self, out: &mut dyn Emit) {
         if self.table.is_none() && !self.gave_up {
@@ -380,7 +395,7 @@ impl TableBuilder {
             return;
         }
         match t.mapping.kind {
-            TableKind::Items(_) => out.data_row(t, row),
+            TableKind::Items(_) => out.data_row(t, DataRow::Row(row)),
             TableKind::Materials => match screen(t, row, &mut self.memo) {
                 Err(skipped) => out.event(Event::Finding(*skipped)),
                 Ok(row) => material_row(t, &row, out.index()),

@@ -118,6 +118,34 @@ pub fn read(
     on_row: &mut dyn FnMut(Row),
     issues: &mut Vec<CsvIssue>,
 ) -> Result<(), Reason> {
+    read_raw(path, forced, limits, &mut |raw, decoder| on_row(decoder.decode(&raw, issues)))
+}
+
+/// One record as split from the file, its fields not yet decoded (see [`Decoder`]): splitting
+/// is the only sequential part of reading a CSV file, so decoding can happen on another thread.
+pub struct RawRow {
+    /// The 1-based row number a person sees (blank lines counted).
+    pub number: u32,
+    rec: Record,
+}
+
+/// Decodes the fields of a [`RawRow`] in the file's encoding, cutting fields longer than the
+/// limit (at a character boundary in UTF-8) and noting encoding problems.
+#[derive(Debug, Clone, Copy)]
+pub struct Decoder {
+    enc: &'static Encoding,
+    max_field: usize,
+}
+
+impl Decoder {
+    /// The row's cells; problems with its fields are added to `issues`.
+    pub fn decode(&self, raw: &RawRow, issues: &mut Vec<CsvIssue>) -> Row {
+        decode_record(&raw.rec, raw.number, self.enc, self.max_field, issues)
+    }
+}
+
+/// Reads a CSV file like [`read`], handing over each record undecoded with its decoder.
+pub fn read_raw(path: &Path, forced: CsvEncoding, limits: &CsvLimits, on_record: &mut dyn FnMut(RawRow, Decoder)) -> Result<(), Reason> {
     let io = |e: std::io::Error| Reason::from_io(&e);
     // No BufReader: records are parsed from a buffer of our own.
     let mut file = File::open(path).map_err(io)?;
@@ -142,11 +170,11 @@ pub fn read(
         // Decoded to UTF-8 as it streams, never as a whole.
         let delim = sniff_delimiter(enc.decode_without_bom_handling(&body).0.as_bytes());
         let reader = Transcoder::new(std::io::Cursor::new(body).chain(file), enc);
-        return parse_with(reader, UTF_8, delim, limits, on_row, issues);
+        return parse_raw(reader, UTF_8, delim, limits, on_record);
     }
     let delim = sniff_delimiter(&body);
     let reader = std::io::Cursor::new(body).chain(file);
-    parse_with(reader, enc, delim, limits, on_row, issues)
+    parse_raw(reader, enc, delim, limits, on_record)
 }
 
 #[cfg(test)]
@@ -259,11 +287,9 @@ impl Record {
         self.column += 1;
     }
 
-    fn clear(&mut self) {
-        self.bytes.clear();
-        self.fields.clear();
-        self.len = 0;
-        self.column = 0;
+    /// An empty record with room for `bytes` bytes in `fields` fields.
+    fn with_room(bytes: usize, fields: usize) -> Record {
+        Record { bytes: Vec::with_capacity(bytes + bytes / 4 + 64), fields: Vec::with_capacity(fields), len: 0, column: 0 }
     }
 }
 
@@ -359,14 +385,31 @@ impl Splitter {
     }
 }
 
+#[cfg(test)]
 fn parse_with<R: Read>(
-    mut reader: R,
+    reader: R,
     enc: &'static Encoding,
     delim: u8,
     limits: &CsvLimits,
     on_row: &mut dyn FnMut(Row),
     issues: &mut Vec<CsvIssue>,
 ) -> Result<(), Reason> {
+    parse_raw(reader, enc, delim, limits, &mut |raw, decoder| on_row(decoder.decode(&raw, issues)))
+}
+
+fn parse_raw<R: Read>(
+    mut reader: R,
+    enc: &'static Encoding,
+    delim: u8,
+    limits: &CsvLimits,
+    on_record: &mut dyn FnMut(RawRow, Decoder),
+) -> Result<(), Reason> {
+    let decoder = Decoder { enc, max_field: limits.max_field };
+    // Each record is handed over whole; the next one starts with room for as much.
+    let mut hand_over = |rec: &mut Record, number: u64| {
+        let room = Record::with_room(rec.bytes.len(), rec.fields.len());
+        on_record(RawRow { number: u32::try_from(number).unwrap_or(u32::MAX), rec: std::mem::replace(rec, room) }, decoder);
+    };
     let io = |e: std::io::Error| Reason::from_io(&e);
     let mut splitter = Splitter::new(delim);
     let mut input = vec![0u8; 1 << 16];
@@ -375,7 +418,6 @@ fn parse_with<R: Read>(
     let mut number = 0u64;
     let mut at_record_start = true;
     let mut rec = Record::default();
-    let row = |number: u64| u32::try_from(number).unwrap_or(u32::MAX);
     loop {
         if start == end && !eof {
             end = loop {
@@ -411,15 +453,14 @@ fn parse_with<R: Read>(
         if start == end && eof {
             // The last record has no line end.
             splitter.finish(&mut rec, limits);
-            on_row(decode_record(&rec, row(number), enc, limits.max_field, issues));
+            hand_over(&mut rec, number);
             return Ok(());
         }
         let (used, ended) = splitter.split(&input[start..end], &mut rec, limits, number)?;
         run.feed(&input[start..start + used]);
         start += used;
         if ended {
-            on_row(decode_record(&rec, row(number), enc, limits.max_field, issues));
-            rec.clear();
+            hand_over(&mut rec, number);
             at_record_start = true;
         }
     }

@@ -107,6 +107,14 @@ impl SheetBuilder {
         }
     }
 
+    /// Feeds one CSV record (decoded where it is built when the sheet is a table being read).
+    pub fn push_raw(&mut self, raw: super::csv::RawRow, decoder: super::csv::Decoder, issues: &mut Vec<CsvIssue>, out: &mut dyn Emit) {
+        match self {
+            SheetBuilder::Table(b) => b.push_raw(raw, decoder, issues, out),
+            _ => self.push_row(decoder.decode(&raw, issues), out),
+        }
+    }
+
     /// Reports a CSV decoding issue at its cell.
     pub fn csv_issue(&self, issue: CsvIssue, out: &mut dyn Emit) {
         match self {

@@ -216,21 +216,18 @@ fn read_into(opts: &Options, path: &Path, display: &str, out: &mut dyn ordered::
             let mut issues = Vec::new();
             let limits = csv::CsvLimits::from_config(&opts.limits);
             let mut rows = 0usize;
-            let res = csv::read(
-                path,
-                opts.encoding,
-                &limits,
-                &mut |row| {
-                    rows += 1;
-                    b.push_row(row, out)
-                },
-                &mut issues,
-            );
+            let res = csv::read_raw(path, opts.encoding, &limits, &mut |raw, decoder| {
+                rows += 1;
+                b.push_raw(raw, decoder, &mut issues, out)
+            });
             // Resolve the mapping first, so that each issue names its field. A file that
             // stopped before its first row is only the reason it stopped, not also empty.
             if rows > 0 || res.is_ok() {
                 b.finish_sheet(out);
             }
+            // Rows decoded where they were built come after those decoded before the header
+            // was known.
+            issues.extend(out.take_csv_issues());
             for issue in issues {
                 b.csv_issue(issue, out);
             }
@@ -334,8 +331,11 @@ impl ordered::Emit for AtSheet<'_> {
             other => self.out.event(other),
         }
     }
-    fn data_row(&mut self, table: &Arc<build::TableRows>, row: table::Row) {
+    fn data_row(&mut self, table: &Arc<build::TableRows>, row: ordered::DataRow) {
         self.out.data_row(table, row);
+    }
+    fn take_csv_issues(&mut self) -> Vec<csv::CsvIssue> {
+        self.out.take_csv_issues()
     }
     fn table_items(&mut self) -> usize {
         self.out.table_items()

@@ -19,6 +19,7 @@ use std::thread::Scope;
 
 use super::Event;
 use super::build::{self, Built, HeaderMemo, MaterialsIndex, RowsJurisdiction, TableRows};
+use super::csv::{CsvIssue, Decoder, RawRow};
 use super::table::Row;
 use crate::finding::Finding;
 use crate::model::item::{CatalogKind, Item};
@@ -42,16 +43,28 @@ impl ItemWork for Whole {
     }
 }
 
+/// A data row of an item table, below its header: read (and found not blank), or a CSV record
+/// still to be decoded (decoding is then part of the row's work, off the reading thread).
+pub enum DataRow {
+    /// Cells read.
+    Row(Row),
+    /// A CSV record and its decoder; a blank record gives nothing.
+    Raw(RawRow, Decoder),
+}
+
 /// Where the sheet builders send what they read, in order.
 pub trait Emit {
     /// An event; everything handed over before it is emitted first. An item gets the work.
     fn event(&mut self, ev: Event);
-    /// One data row of an item table (not blank, below the header), to be built and emitted.
-    fn data_row(&mut self, table: &Arc<TableRows>, row: Row);
+    /// One data row of an item table, to be built and emitted.
+    fn data_row(&mut self, table: &Arc<TableRows>, row: DataRow);
     /// How many items the current item table has given (everything handed over is emitted first).
     fn table_items(&mut self) -> usize;
     /// Materials from separate tables, for joining to items and for indexing a materials table.
     fn index(&mut self) -> &mut MaterialsIndex;
+    /// The problems met decoding the CSV records handed over as [`DataRow::Raw`], in row order
+    /// (everything handed over is emitted first).
+    fn take_csv_issues(&mut self) -> Vec<CsvIssue>;
 }
 
 /// Rows of a file built inline before batches go to workers (a small file never starts them).
@@ -63,6 +76,10 @@ const WINDOW_PER_THREAD: usize = 4;
 
 /// One row's result, from a worker.
 enum Done<O> {
+    /// Problems decoding the row's CSV record (before the row's own result).
+    Issues(Vec<CsvIssue>),
+    /// A blank CSV record: nothing.
+    Blank,
     /// Not an item (QD008).
     Skipped(Box<Finding>),
     /// Built, settled and worked: the work's result, the findings of its values, and its
@@ -77,7 +94,7 @@ struct Job {
     seq: u64,
     table: Arc<TableRows>,
     kind: CatalogKind,
-    rows: Vec<Row>,
+    rows: Vec<DataRow>,
 }
 
 /// A worker's results for one batch (a panic is carried to the reading thread).
@@ -118,8 +135,10 @@ pub struct Ordered<'a, 's, 'e, W: ItemWork> {
     /// Data rows seen in this file.
     rows_seen: usize,
     /// Rows gathered for the next batch.
-    batch: Option<(Arc<TableRows>, Vec<Row>)>,
+    batch: Option<(Arc<TableRows>, Vec<DataRow>)>,
     pool: Option<Pool<W::Out>>,
+    /// Problems decoding CSV records, in row order.
+    csv_issues: Vec<CsvIssue>,
 }
 
 impl<'a, 's, 'e, W: ItemWork> Ordered<'a, 's, 'e, W> {
@@ -145,6 +164,7 @@ impl<'a, 's, 'e, W: ItemWork> Ordered<'a, 's, 'e, W> {
             rows_seen: 0,
             batch: None,
             pool: None,
+            csv_issues: Vec::new(),
         }
     }
 
@@ -237,6 +257,8 @@ impl<'a, 's, 'e, W: ItemWork> Ordered<'a, 's, 'e, W> {
         };
         for done in results {
             match done {
+                Done::Issues(issues) => self.csv_issues.extend(issues),
+                Done::Blank => {}
                 Done::Skipped(f) => (self.emit)(Event::Finding(*f)),
                 Done::Worked { out, findings, division } => {
                     if let Some(code) = division {
@@ -260,7 +282,12 @@ fn worker<W: ItemWork>(jobs: &Mutex<Receiver<Job>>, done: &Sender<Finished<W::Ou
         };
         let Ok(Job { seq, table, kind, rows }) = job else { return };
         let results = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            rows.into_iter().map(|row| work_row(&table, kind, row, work, &mut memo)).collect()
+            let mut done = Vec::with_capacity(rows.len());
+            for row in rows {
+                let result = work_row(&table, kind, row, work, &mut memo, &mut done);
+                done.push(result);
+            }
+            done
         }));
         if done.send(Finished { seq, table, results }).is_err() {
             return;
@@ -268,9 +295,31 @@ fn worker<W: ItemWork>(jobs: &Mutex<Receiver<Job>>, done: &Sender<Finished<W::Ou
     }
 }
 
-/// A row's work on a worker: screened, built, settled unless it awaits the rows before it,
-/// and worked.
-fn work_row<W: ItemWork>(table: &TableRows, kind: CatalogKind, row: Row, work: &W, memo: &mut HeaderMemo) -> Done<W::Out> {
+/// The cells of a data row: a CSV record is decoded (its problems go to `issues`); `None` for
+/// a blank one.
+fn cells(row: DataRow, issues: &mut Vec<CsvIssue>) -> Option<Row> {
+    match row {
+        DataRow::Row(row) => Some(row),
+        DataRow::Raw(raw, decoder) => Some(decoder.decode(&raw, issues)).filter(|r| !r.is_blank()),
+    }
+}
+
+/// A row's work on a worker: decoded, screened, built, settled unless it awaits the rows before
+/// it, and worked. Decoding problems are pushed to `before` ahead of the result.
+fn work_row<W: ItemWork>(
+    table: &TableRows,
+    kind: CatalogKind,
+    row: DataRow,
+    work: &W,
+    memo: &mut HeaderMemo,
+    before: &mut Vec<Done<W::Out>>,
+) -> Done<W::Out> {
+    let mut issues = Vec::new();
+    let row = cells(row, &mut issues);
+    if !issues.is_empty() {
+        before.push(Done::Issues(issues));
+    }
+    let Some(row) = row else { return Done::Blank };
     let row = match build::screen(table, row, memo) {
         Ok(row) => row,
         Err(skipped) => return Done::Skipped(skipped),
@@ -302,11 +351,12 @@ impl<W: ItemWork> Emit for Ordered<'_, '_, '_, W> {
         }
     }
 
-    fn data_row(&mut self, table: &Arc<TableRows>, row: Row) {
+    fn data_row(&mut self, table: &Arc<TableRows>, row: DataRow) {
         self.rows_seen += 1;
         // Workers only while no materials wait to be joined (joining takes them in row order).
         if self.scope.is_none() || self.rows_seen <= INLINE_ROWS || !self.index.is_empty() {
             self.flush();
+            let Some(row) = cells(row, &mut self.csv_issues) else { return };
             match build::screen(table, row, &mut self.memo) {
                 Ok(row) => self.settle_and_emit(table, build::build(table, row)),
                 Err(skipped) => (self.emit)(Event::Finding(*skipped)),
@@ -336,5 +386,10 @@ impl<W: ItemWork> Emit for Ordered<'_, '_, '_, W> {
     fn index(&mut self) -> &mut MaterialsIndex {
         self.flush();
         self.index
+    }
+
+    fn take_csv_issues(&mut self) -> Vec<CsvIssue> {
+        self.flush();
+        std::mem::take(&mut self.csv_issues)
     }
 }
