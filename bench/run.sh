@@ -115,6 +115,8 @@ measure "return-$S" $RUNS_SMALL "floor-export-$S" "rm -rf $RES/return && $Q --qu
 measure "check-one-csv-$S-j1" $RUNS_SMALL "floor-utf8-one-$S" "$Q -j 1 check $DATA/one-csv$S --format json"
 measure "check-one-csv-$S-j2" $RUNS_SMALL "floor-utf8-one-$S" "$Q -j 2 check $DATA/one-csv$S --format json"
 measure "check-one-csv-$L" $RUNS_LARGE "floor-utf8-one-$L" "$Q check $DATA/one-csv$L --format json"
+measure "check-one-csv-$L-j1" $RUNS_LARGE "floor-utf8-one-$L" "$Q -j 1 check $DATA/one-csv$L --format json"
+measure "ingest-ndjson-one-$L" $RUNS_LARGE "floor-utf8-one-$L" "$Q ingest --format ndjson $DATA/one-csv$L"
 measure "check-one-gb18030-$G" $RUNS_LARGE "floor-gb18030-one-$G" "$Q check $DATA/one-gb$G --format json"
 measure "check-one-xlsx-$X" $RUNS_SMALL "floor-xlsx-one-$X" "$Q check $DATA/one-xlsx$X --format json"
 measure "check-csv-$S-j1" $RUNS_SMALL "floor-utf8-$S" "$Q -j 1 check $DATA/csv$S --format json"
