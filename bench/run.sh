@@ -81,9 +81,14 @@ measure() {
     printf '%s\t%s\t%s\t%s\t%s\n' "$label" "skipped" "" "$floor" "$cmd" >>"$RES/rows.tsv"
     return
   fi
-  # The run above warmed the page cache; hyperfine adds no warmup of its own.
-  hyperfine -i -N --runs "$runs" --export-json "$RES/$label.json" "$cmd" >/dev/null 2>&1 ||
+  # The run above warmed the page cache; hyperfine adds no warmup of its own. Without a shell
+  # (-N) only for a plain command: `-N` would hand `&&` and what follows to the first program.
+  if [[ $cmd == *[\&\|\;\>\<]* ]]; then
     hyperfine -i --runs "$runs" --export-json "$RES/$label.json" "$cmd" >/dev/null
+  else
+    hyperfine -i -N --runs "$runs" --export-json "$RES/$label.json" "$cmd" >/dev/null 2>&1 ||
+      hyperfine -i --runs "$runs" --export-json "$RES/$label.json" "$cmd" >/dev/null
+  fi
   local median rss
   median=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" "$RES/$label.json")
   rss=$(/usr/bin/time -v bash -c "$cmd >/dev/null 2>&1" 2>&1 | awk -F': ' '/Maximum resident set size/ {print $2}') || true

@@ -26,6 +26,17 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
         report.hidden_infos = report.retain(|f| f.severity != Severity::Info);
     }
     let layout = crate::report::human::Layout { width: crate::report::human::terminal_width(), statistics: args.statistics };
+    if args.format == CheckFormat::Json {
+        // Written as it is rendered: the report of a large catalog is not held again as text.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let written = crate::report::json::write(&report, lang, &mut out).and_then(|()| std::io::Write::flush(&mut out));
+        if let Err(e) = written
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            return Err(e.to_string());
+        }
+        return Ok(exit_status(&report, failed));
+    }
     let rendered = match args.format {
         CheckFormat::Human => crate::report::human::render(&report, lang, layout),
         CheckFormat::Json => crate::report::json::render(&report, lang),
@@ -34,10 +45,15 @@ pub fn run(args: &CheckArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> 
         CheckFormat::Github => crate::report::github::render(&report, lang),
     };
     print!("{rendered}");
+    Ok(exit_status(&report, failed))
+}
+
+/// The exit status of a check: nothing read is a failure; otherwise findings per `--fail-on`.
+fn exit_status(report: &Report, failed: bool) -> i32 {
     if report.summary.tables == 0 {
-        return Ok(crate::EXIT_FAILURE);
+        return crate::EXIT_FAILURE;
     }
-    Ok(if failed { crate::EXIT_FINDINGS } else { crate::EXIT_OK })
+    if failed { crate::EXIT_FINDINGS } else { crate::EXIT_OK }
 }
 
 /// Whether the report fails `--fail-on`: a finding at or above the threshold that is not

@@ -59,7 +59,7 @@ struct JsonSummary {
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
-    findings: Vec<JsonFinding<'a>>,
+    findings: Findings<'a>,
     summary: JsonSummary,
     #[serde(skip_serializing_if = "Option::is_none")]
     consistency: Option<&'a crate::consistency::Matrix>,
@@ -82,6 +82,19 @@ struct JsonPast<'a> {
     jurisdiction: Option<&'a str>,
     value: Option<&'a str>,
     fingerprint: Option<&'a str>,
+}
+
+/// The findings, each rendered as it is serialized: a large report is never held a second
+/// time as JSON values.
+struct Findings<'a> {
+    report: &'a Report,
+    lang: Lang,
+}
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.report.marked().map(|(f, m)| finding(f, m, self.report, self.lang)))
+    }
 }
 
 /// One finding as JSON, shared with other machine formats.
@@ -108,8 +121,17 @@ fn finding<'a>(f: &'a Finding, mark: &'a Mark, report: &'a Report, lang: Lang) -
 
 /// Renders the report as pretty JSON with a trailing newline.
 pub fn render(report: &Report, lang: Lang) -> String {
+    let mut out = Vec::new();
+    match write(report, lang, &mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
+}
+
+/// Writes the report as pretty JSON with a trailing newline to `out`, as it is rendered.
+pub fn write(report: &Report, lang: Lang, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let r = JsonReport {
-        findings: report.marked().map(|(f, m)| finding(f, m, report, lang)).collect(),
+        findings: Findings { report, lang },
         summary: JsonSummary {
             files: report.summary.files,
             items: report.summary.items,
@@ -141,7 +163,6 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 .collect()
         }),
     };
-    let mut s = serde_json::to_string_pretty(&r).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &r).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }
