@@ -404,3 +404,29 @@ fn gb18030_by_runs_is_gb18030() {
     let text = "序号,事项名称\r\n1,\"第1项\n“许可”, 核发；€ 𠀀\"\r\n注：abc，def\r\n";
     assert_eq!(gb18030(text), encoding_rs::GB18030.encode(text).0.into_owned());
 }
+
+/// The large list in UTF-8 with two 事项名称 cells written in GBK (a department's stray field):
+/// one among the first rows, decoded on the reading thread, one far past them, decoded on a
+/// worker. Each is one QD010 at its cell, reported the same whatever the thread count.
+#[test]
+fn stray_gbk_fields_are_found_at_their_cells_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (text, planted) = big_list(12);
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    let mut rest = text.as_str();
+    for i in [100, 1_700] {
+        let name = format!("第{i}项建设工程规划许可证核发");
+        let at = rest.find(&name).unwrap();
+        bytes.extend_from_slice(rest[..at].as_bytes());
+        bytes.extend_from_slice(&encoding_rs::GB18030.encode(&name).0);
+        rest = &rest[at + name.len()..];
+    }
+    bytes.extend_from_slice(rest.as_bytes());
+    let lists = dir.path().join("lists");
+    std::fs::create_dir(&lists).unwrap();
+    std::fs::write(lists.join("事项清单.csv"), &bytes).unwrap();
+    let (_, stdout, _) = assert_same_for_every_thread_count(&["check", lists.to_str().unwrap(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    assert_eq!(rows_of(&report, "QD010", Some("name")), vec![planted.items[99], planted.items[1_699]]);
+    assert_eq!(report["summary"]["items"], planted.items.len());
+}
