@@ -18,6 +18,7 @@ pub mod model;
 pub mod normalize;
 pub mod output;
 pub mod parallel;
+pub mod pipeline;
 pub mod progress;
 pub mod publish;
 pub mod report;

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::commands::load::{Inputs, display_path};
 use crate::ingest::{Event, Reader};
+use crate::pipeline::{Inputs, display_path};
 
 /// A bar over the files being read; does nothing when hidden.
 pub struct Progress {
@@ -75,7 +75,7 @@ impl Drop for Progress {
     }
 }
 
-/// Like [`crate::commands::load::read_all`], with a progress bar over the files
+/// Like [`crate::pipeline::read_all`], with a progress bar over the files
 /// (shown only when stderr is a terminal and not `quiet`).
 pub fn read_all(inputs: &Inputs, quiet: bool, emit: &mut dyn FnMut(Event)) -> Reader {
     let progress = Progress::new(inputs.files.len(), quiet);

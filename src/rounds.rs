@@ -193,7 +193,7 @@ fn accepts(a: &Accept, f: &Finding) -> bool {
 /// Where findings about `qingdan.yaml` point.
 fn config_location(root: Option<&Path>) -> Location {
     let path = root.map(|r| r.join(crate::config::FILE_NAME)).unwrap_or_else(|| crate::config::FILE_NAME.into());
-    Location::file(&crate::commands::load::display_path(&path))
+    Location::file(&crate::pipeline::display_path(&path))
 }
 
 /// Findings, sorted, with their marks; and the baseline's findings no longer found.

@@ -27,6 +27,19 @@ fn no_import_circles_on_the_report_path() {
     one_way("src/finding.rs", "rules::");
     one_way("src/finding.rs", "registry");
     one_way("src/model/field.rs", "i18n");
+    // The read → findings pipeline lives in the library; commands only render what it returns.
+    for lower in [
+        "src/pipeline/mod.rs",
+        "src/pipeline/check.rs",
+        "src/rounds.rs",
+        "src/progress.rs",
+        "src/report/sarif.rs",
+        "src/publish/returns.rs",
+    ] {
+        one_way(lower, "commands::");
+    }
+    assert!(source("src/pipeline/check.rs").contains("pub fn build_report"));
+    assert!(!source("src/commands/check.rs").contains("impl State"), "the check pipeline is not in commands/");
     assert!(source("src/stats/mod.rs").contains("pub struct Stats"));
     assert!(!std::path::Path::new("src/stats/jurisdictions.rs").exists(), "one indicator set, not a second one for export");
     assert!(source("src/finding.rs").contains("pub enum Severity"));

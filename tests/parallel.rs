@@ -99,8 +99,8 @@ fn separate_materials_file_is_identical_across_thread_counts() {
 // batches, finished out of order.
 
 use common::ITEM_FIELDS;
-use qingdan::commands::load::WORKER_MAX_BYTES;
 use qingdan::model::field::Field;
+use qingdan::pipeline::WORKER_MAX_BYTES;
 
 /// Data rows of the generated list, each an item (some with defects); the title, blank lines,
 /// the note, the repeated header and the footer come on top.

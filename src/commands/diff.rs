@@ -25,9 +25,9 @@ type Read = (Vec<Item>, usize, Vec<PathBuf>, crate::config::Config);
 
 fn read(path: &Path, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<Read, String> {
     let input = InputArgs { paths: vec![path.to_path_buf()], encoding: CsvEncoding::Auto, base: None, layout: Layout::Auto };
-    let inputs = super::load::resolve(&input, config, lang)?;
+    let inputs = crate::pipeline::resolve(&input, config, lang)?;
     if inputs.files.is_empty() {
-        return Err(super::load::nothing_readable(&input.paths, &inputs.walk_findings, lang));
+        return Err(crate::pipeline::nothing_readable(&input.paths, &inputs.walk_findings, lang));
     }
     let mut items = Vec::new();
     let mut problems = inputs.walk_findings.len();

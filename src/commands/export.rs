@@ -45,7 +45,7 @@ pub struct Publication<'a> {
 
 /// Runs the export; returns the exit status.
 pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
-    let inputs = super::load::resolve(&args.input, config, lang)?;
+    let inputs = crate::pipeline::resolve(&args.input, config, lang)?;
     let mut guarded = inputs.files.clone();
     guarded.extend(args.input.paths.iter().cloned());
     crate::output::guard(&args.output, &guarded).map_err(|e| e.render(lang))?;
@@ -55,12 +55,12 @@ pub fn run(args: &ExportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
 
     let check_args = CheckArgs::for_publication(&args.input, None);
     // One pass: the check keeps every item it read, whole, for the sheets.
-    let (report, kept) = super::check::build_report_keeping(&check_args, config, lang, quiet, true)?;
+    let (report, kept) = crate::pipeline::check::build_report_keeping(&check_args, config, lang, quiet, true)?;
     // Nothing readable: exit 2 and write nothing (not an empty workbook).
     if report.summary.tables == 0 {
-        return Err(super::load::nothing_readable(&args.input.paths, &report.findings, lang));
+        return Err(crate::pipeline::nothing_readable(&args.input.paths, &report.findings, lang));
     }
-    let crate::commands::check::Kept { implementation, mut base } = kept;
+    let crate::pipeline::check::Kept { implementation, mut base } = kept;
     let mut implementation = crate::model::catalog::merge_guides(implementation);
     // Sorted without cloning keys (absent codes sort as empty, as before); the sheets are
     // written in this order, row by row.

@@ -24,7 +24,7 @@ struct TableOut {
 
 /// Runs ingest.
 pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, String> {
-    let inputs = super::load::resolve(&args.input, config, lang)?;
+    let inputs = crate::pipeline::resolve(&args.input, config, lang)?;
     if let Some(dir) = &args.output {
         crate::output::guard(dir, &inputs.files).map_err(|e| e.render(lang))?;
     }
@@ -41,7 +41,7 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
     let mut reader = if stream_ndjson {
         stream_ndjson_parallel(&inputs, &mut out, &mut findings, &mut streamed_tables, &mut io_error)
     } else {
-        super::load::read_all(&inputs, &mut |ev| match ev {
+        crate::pipeline::read_all(&inputs, &mut |ev| match ev {
             Event::Table { file, sheet, .. } => tables.push(TableOut { file, sheet, items: Vec::new() }),
             Event::Item(item) => {
                 if let Some(t) = tables.last_mut() {
@@ -107,7 +107,7 @@ pub fn run(args: &IngestArgs, config: Option<&Path>, lang: Lang) -> Result<i32, 
 }
 
 /// A worker's serialized items of one file larger than this are dropped, and the file is read
-/// and written in order instead (see [`super::load::read_in_order`]).
+/// and written in order instead (see [`crate::pipeline::read_in_order`]).
 const NDJSON_WORKER_MAX_BYTES: usize = 64 << 20;
 
 /// One file read and serialized (on a worker, or on the ordered thread after materials).
@@ -129,7 +129,7 @@ impl NdjsonFile {
     ) -> NdjsonFile {
         let mut file = NdjsonFile::default();
         let mut cap = crate::finding::Cap::new(reader.limits().max_findings_per_rule);
-        reader.read_file_with(path, &super::load::display_path(path), &ToLine, &mut |ev| match ev {
+        reader.read_file_with(path, &crate::pipeline::display_path(path), &ToLine, &mut |ev| match ev {
             Event::Table { .. } => file.tables += 1,
             Event::Item(line) => {
                 if !line.is_empty() {
@@ -174,16 +174,16 @@ impl crate::ingest::ordered::ItemWork for ToLine {
 }
 
 /// NDJSON to stdout: files are read, normalized and serialized on worker threads and written
-/// in file order, byte for byte what a single thread writes (see [`super::load::read_in_order`]).
+/// in file order, byte for byte what a single thread writes (see [`crate::pipeline::read_in_order`]).
 /// A file read in order is written as it is read.
 fn stream_ndjson_parallel(
-    inputs: &super::load::Inputs,
+    inputs: &crate::pipeline::Inputs,
     out: &mut dyn Write,
     findings: &mut Vec<Finding>,
     tables: &mut usize,
     io_error: &mut Option<std::io::Error>,
 ) -> crate::ingest::Reader {
-    super::load::read_in_order(
+    crate::pipeline::read_in_order(
         inputs,
         |f, own| Some(NdjsonFile::read(own, f, None)).filter(|file| file.lines.len() <= NDJSON_WORKER_MAX_BYTES),
         |f, file, reader| {

@@ -6,7 +6,6 @@ pub mod export;
 pub mod generate;
 pub mod info;
 pub mod ingest;
-pub mod load;
 pub mod report;
 pub mod returns;
 pub mod stats;

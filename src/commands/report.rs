@@ -10,7 +10,7 @@ use crate::report::html;
 
 /// Runs `report`; exits 0 whatever the findings (the page shows them).
 pub fn run(args: &ReportArgs, config: Option<&Path>, lang: Lang, quiet: bool) -> Result<i32, String> {
-    let inputs = super::load::resolve(&args.input, config, lang)?;
+    let inputs = crate::pipeline::resolve(&args.input, config, lang)?;
     let mut guarded = inputs.files.clone();
     guarded.extend(args.input.paths.iter().cloned());
     crate::output::guard(&args.output, &guarded).map_err(|e| e.render(lang))?;
@@ -18,10 +18,10 @@ pub fn run(args: &ReportArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
         return Err(crate::i18n::report::output_not_html(lang, &args.output.display().to_string()));
     }
     let check_args = CheckArgs::for_publication(&args.input, None);
-    let (report, kept) = super::check::build_report_keeping(&check_args, config, lang, quiet, true)?;
+    let (report, kept) = crate::pipeline::check::build_report_keeping(&check_args, config, lang, quiet, true)?;
     // Nothing readable: exit 2 and write nothing.
     if report.summary.tables == 0 {
-        return Err(super::load::nothing_readable(&args.input.paths, &report.findings, lang));
+        return Err(crate::pipeline::nothing_readable(&args.input.paths, &report.findings, lang));
     }
     let implementation = crate::model::catalog::merge_guides(kept.implementation);
     let names = super::stats::jurisdiction_names(&inputs.config);

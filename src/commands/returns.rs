@@ -20,9 +20,9 @@ pub fn run(args: &ReturnArgs, config: Option<&Path>, lang: Lang, quiet: bool) ->
         }
     }
     let check_args = CheckArgs::for_publication(&args.input, args.baseline.clone());
-    let report = super::check::build_report(&check_args, config, lang, quiet)?;
+    let report = crate::pipeline::check::build_report(&check_args, config, lang, quiet)?;
     // The same resolution as the check (a second walk of the folders; no file is read).
-    let inputs = super::load::resolve(&args.input, config, lang)?;
+    let inputs = crate::pipeline::resolve(&args.input, config, lang)?;
     let opts = ReturnOptions {
         out: &args.output,
         roots: &args.input.paths,

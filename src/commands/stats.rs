@@ -20,9 +20,9 @@ pub fn read_items(
     lang: Lang,
     quiet: bool,
 ) -> Result<(Vec<Item>, crate::config::Config), String> {
-    let inputs = super::load::resolve(input, config, lang)?;
+    let inputs = crate::pipeline::resolve(input, config, lang)?;
     if inputs.files.is_empty() {
-        return Err(super::load::nothing_readable(&input.paths, &inputs.walk_findings, lang));
+        return Err(crate::pipeline::nothing_readable(&input.paths, &inputs.walk_findings, lang));
     }
     let mut items = Vec::new();
     let mut kind = CatalogKind::Implementation;

@@ -23,13 +23,13 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use super::annotate::{Annotation, add_sheets, sheet_name};
 use super::csvout::OutputEncoding;
 use super::{Widths, header_format};
-use crate::commands::load::display_path;
 use crate::config::Limits;
 use crate::finding::Severity;
 use crate::i18n::{Lang, word};
 use crate::ingest::csv::CsvEncoding;
 use crate::model::field::Field;
 use crate::model::provenance::column_letters;
+use crate::pipeline::display_path;
 use crate::report::Report;
 use crate::rounds::PastFinding;
 

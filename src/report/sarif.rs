@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::Report;
-use crate::commands::load::display_path;
 use crate::finding::{Finding, Severity};
 use crate::i18n::Lang;
+use crate::pipeline::display_path;
 use crate::rules::registry::RULES;
 
 /// The `$schema` of the log.

@@ -1,4 +1,8 @@
-//! Shared front half of the commands that read catalogs: config, walking, reading options.
+//! The read pipeline every command runs: config, walking, reading options, and reading the files
+//! in order with the work spread over threads ([`read_in_order`]); [`check`] adds the rules and the
+//! cross-level comparison and returns the report.
+
+pub mod check;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
