@@ -35,7 +35,8 @@ DATA=$PWD/bench/data
 RES=$DATA/results
 mkdir -p "$DATA/bin" "$RES"
 # Copies, so that a rebuild during the (long) run does not change what is measured.
-cp target/release/qingdan target/release/examples/floor "$DATA/bin/"
+TARGET=${CARGO_TARGET_DIR:-target}
+cp "$TARGET/release/qingdan" "$TARGET/release/examples/floor" "$DATA/bin/"
 Q=$DATA/bin/qingdan
 F=$DATA/bin/floor
 # Without ONLY every row is measured afresh; with ONLY (an extended regex on the row label)
