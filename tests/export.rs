@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+use common::cell_text as text;
+
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use qingdan::model::field::Field;
 
@@ -15,16 +18,6 @@ fn fixture() -> PathBuf {
 
 fn export(out: &Path) {
     assert_cmd::cargo::cargo_bin_cmd!("qingdan").current_dir(root()).arg("export").arg(fixture()).arg("-o").arg(out).assert().success();
-}
-
-fn text(d: Option<&Data>) -> String {
-    match d {
-        Some(Data::String(s)) => s.clone(),
-        Some(Data::Float(f)) => f.to_string(),
-        Some(Data::Int(i)) => i.to_string(),
-        Some(Data::Empty) | None => String::new(),
-        Some(other) => format!("{other:?}"),
-    }
 }
 
 fn column(range: &calamine::Range<Data>, header: &str) -> u32 {

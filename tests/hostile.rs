@@ -123,18 +123,23 @@ fn check(dir: &Path, args: &[&str]) -> Run {
 
 // ---------------------------------------------------------------- hostile fixtures
 
-/// The entries of a zip.
-fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    use std::io::Read;
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut e = z.by_index(i).unwrap();
-            let mut data = Vec::new();
-            e.read_to_end(&mut data).unwrap();
-            (e.name().unwrap().to_string(), data)
-        })
-        .collect()
+/// A CSV of 10M short item rows (99 MB), far past `max_rows`.
+fn rows_bomb(path: &Path) {
+    write_repeated(
+        path,
+        "事项名称,实施编码,实施主体\n".as_bytes(),
+        "许可,11150202000000000X4000172011000,东河区住房和城乡建设局\n".as_bytes(),
+        10_000_000,
+        b"",
+    );
+}
+
+/// A CSV whose one row has 1,000,001 columns (4 MB), far past `max_columns`.
+fn columns_bomb(path: &Path) {
+    let mut wide = "事项名称,".to_string();
+    wide.push_str(&"x,".repeat(1_000_000));
+    wide.push('\n');
+    std::fs::write(path, wide).unwrap();
 }
 
 fn zip_bytes(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
@@ -168,7 +173,7 @@ fn xlsx(rows: usize, tweak: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec
 
 /// Point 1: a 2 KB xlsx whose shared-strings table declares six trillion strings.
 fn shared_strings_bomb() -> Vec<u8> {
-    let entries: Vec<(String, Vec<u8>)> = unzip(&xlsx(2, |_| {}))
+    let entries: Vec<(String, Vec<u8>)> = common::zip_entries(&xlsx(2, |_| {}))
         .into_iter()
         .map(|(name, data)| {
             if name == "xl/sharedStrings.xml" {
@@ -316,18 +321,9 @@ fn ods_row_repetition_is_bounded() {
 fn csv_rows_and_columns_are_limited_while_reading() {
     let dir = tempfile::tempdir().unwrap();
     // 10M two-column rows (99 MB): reading stops past max_rows.
-    write_repeated(
-        &dir.path().join("rows.csv"),
-        "事项名称,实施编码,实施主体\n".as_bytes(),
-        "许可,11150202000000000X4000172011000,东河区住房和城乡建设局\n".as_bytes(),
-        10_000_000,
-        b"",
-    );
+    rows_bomb(&dir.path().join("rows.csv"));
     // 1,000,001 columns (4 MB).
-    let mut wide = "事项名称,".to_string();
-    wide.push_str(&"x,".repeat(1_000_000));
-    wide.push('\n');
-    std::fs::write(dir.path().join("columns.csv"), wide).unwrap();
+    columns_bomb(&dir.path().join("columns.csv"));
     std::fs::write(dir.path().join("qingdan.yaml"), "limits:\n  max_rows: 1000\n").unwrap();
     let r = check(dir.path(), &["."]);
     let f = r.one("QD001", "rows.csv");
@@ -373,7 +369,7 @@ fn line_breaks_and_huge_fields_take_constant_memory() {
 fn workbooks_are_limited_while_reading_whatever_they_declare() {
     let dir = tempfile::tempdir().unwrap();
     // An xlsx of 30 rows whose <dimension> claims two.
-    let entries: Vec<(String, Vec<u8>)> = unzip(&xlsx(30, |_| {}))
+    let entries: Vec<(String, Vec<u8>)> = common::zip_entries(&xlsx(30, |_| {}))
         .into_iter()
         .map(|(name, data)| {
             if name.starts_with("xl/worksheets/sheet") {
@@ -388,7 +384,7 @@ fn workbooks_are_limited_while_reading_whatever_they_declare() {
         .collect();
     std::fs::write(dir.path().join("lying.xlsx"), zip_bytes(&entries)).unwrap();
     // An xlsx without any <dimension>.
-    let entries: Vec<(String, Vec<u8>)> = unzip(&xlsx(30, |_| {}))
+    let entries: Vec<(String, Vec<u8>)> = common::zip_entries(&xlsx(30, |_| {}))
         .into_iter()
         .map(|(name, data)| {
             if name.starts_with("xl/worksheets/sheet") {
@@ -541,7 +537,7 @@ fn every_csv_cell_is_defused_including_provenance() {
     let name = "=HYPERLINK(\"http:__x\")+1.csv";
     std::fs::write(dir.path().join(name), valid_list()).unwrap();
     // Excel refuses such a sheet name; a hostile file has it all the same.
-    let entries: Vec<(String, Vec<u8>)> = unzip(&xlsx(1, |_| {}))
+    let entries: Vec<(String, Vec<u8>)> = common::zip_entries(&xlsx(1, |_| {}))
         .into_iter()
         .map(|(name, data)| {
             if name == "xl/workbook.xml" {
@@ -755,16 +751,8 @@ fn every_hostile_file_at_once_under_a_memory_cap() {
     std::fs::write(d.join("sst.xlsx"), shared_strings_bomb()).unwrap();
     std::fs::write(d.join("dims.xls"), dimensions_bomb()).unwrap();
     std::fs::write(d.join("repeat.ods"), ods_repeats(1_000_000)).unwrap();
-    write_repeated(
-        &d.join("rows.csv"),
-        "事项名称,实施编码,实施主体\n".as_bytes(),
-        "许可,11150202000000000X4000172011000,东河区住房和城乡建设局\n".as_bytes(),
-        10_000_000,
-        b"",
-    );
-    let mut wide = "事项名称,".to_string();
-    wide.push_str(&"x,".repeat(1_000_000));
-    std::fs::write(d.join("columns.csv"), wide).unwrap();
+    rows_bomb(&d.join("rows.csv"));
+    columns_bomb(&d.join("columns.csv"));
     let head = format!("{}\n", common::header(FIELDS).join(","));
     let row = format!("{}\n", common::valid_row(FIELDS).join(","));
     write_repeated(&d.join("blank.csv"), head.as_bytes(), b"\n", 100_000_000, row.as_bytes());

@@ -3,7 +3,7 @@
 //! the shapes of issue 16: shared-strings counts, xls DIMENSIONS, ODS repeats, YAML fan-out.
 //! `qingdan check` must finish every one within a time bound and never panic.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -63,19 +63,6 @@ fn valid_csv() -> Vec<u8> {
     s.into_bytes()
 }
 
-/// The entries of a zip, in order.
-fn entries(zip_bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut e = z.by_index(i).unwrap();
-            let mut data = Vec::new();
-            e.read_to_end(&mut data).unwrap();
-            (e.name().unwrap().to_string(), data)
-        })
-        .collect()
-}
-
 fn rezip(entries: &[(String, Vec<u8>)], method: zip::CompressionMethod) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default().compression_method(method);
@@ -94,7 +81,7 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     let xlsx = valid_xlsx();
     let csv = valid_csv();
-    let parts = entries(&xlsx);
+    let parts = common::zip_entries(&xlsx);
     let stored = rezip(&parts, zip::CompressionMethod::Stored);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     // Truncation at many offsets.
@@ -225,7 +212,7 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
     }
     // ODS repetition: rows and columns repeated absurdly, in the first data row.
     if let Ok(ods) = std::fs::read(fixtures.join("open.ods")) {
-        let ods_parts = entries(&ods);
+        let ods_parts = common::zip_entries(&ods);
         let repeats = ["1000000", "4294967297", "99999999999999999999", "abc", "0", "-5", "1048576"];
         for (k, r) in repeats.iter().enumerate() {
             for (tag, attr, anchor) in [

@@ -7,6 +7,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::cell_text as text;
+
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use quick_xml::events::Event;
 use serde_json::Value;
@@ -29,16 +32,6 @@ fn stats_json() -> Value {
         .unwrap();
     assert!(o.status.success());
     serde_json::from_slice(&o.stdout).unwrap()
-}
-
-fn text(d: Option<&Data>) -> String {
-    match d {
-        Some(Data::String(s)) => s.clone(),
-        Some(Data::Float(f)) => f.to_string(),
-        Some(Data::Int(i)) => i.to_string(),
-        Some(Data::Empty) | None => String::new(),
-        Some(other) => format!("{other:?}"),
-    }
 }
 
 fn number(d: Option<&Data>) -> Option<f64> {

@@ -406,7 +406,7 @@ impl Consistency {
         // A 办事指南 form is another view of a list row, compared by QD207 instead.
         if let Some(code) = item.impl_code.as_ref().filter(|_| !item.provenance.form) {
             let here = &item.provenance;
-            match self.impl_codes.get(&hash(code.as_str())).map(|at| self.provenance(*at)) {
+            match self.impl_codes.get(&code_hash(code)).map(|at| self.provenance(*at)) {
                 Some(first) if (&first.file, &first.sheet) != (&here.file, &here.sheet) => {
                     let at = Location::of_provenance(&first, Some(Field::ImplCode));
                     let first = format!("{} {}", first.file, at.cell_ref());
@@ -416,7 +416,7 @@ impl Consistency {
                 Some(_) => {}
                 None => {
                     let at = self.item_at(here);
-                    self.impl_codes.insert(hash(code.as_str()), at);
+                    self.impl_codes.insert(code_hash(code), at);
                 }
             }
         }

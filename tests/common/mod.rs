@@ -72,3 +72,29 @@ pub fn header(fields: &[Field]) -> Vec<&'static str> {
 pub fn valid_row(fields: &[Field]) -> Vec<&'static str> {
     fields.iter().map(|f| valid_value(*f).unwrap_or("")).collect()
 }
+
+/// The entries of a zip (an xlsx or ods), in order: (name, bytes).
+pub fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut e = z.by_index(i).unwrap();
+            let mut data = Vec::new();
+            e.read_to_end(&mut data).unwrap();
+            (e.name().unwrap().to_string(), data)
+        })
+        .collect()
+}
+
+/// A workbook cell as text, as the publication tests compare it (numbers without `.0`).
+pub fn cell_text(d: Option<&calamine::Data>) -> String {
+    use calamine::Data;
+    match d {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Float(f)) => f.to_string(),
+        Some(Data::Int(i)) => i.to_string(),
+        Some(Data::Empty) | None => String::new(),
+        Some(other) => format!("{other:?}"),
+    }
+}
